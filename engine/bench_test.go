@@ -1,0 +1,68 @@
+package engine
+
+import (
+	"context"
+	"testing"
+
+	"github.com/snnsim/snnsim/encoding"
+	"github.com/snnsim/snnsim/mnist"
+	"github.com/snnsim/snnsim/neuron"
+)
+
+// loadMNIST returns the real MNIST sets, or skips the test when the data cannot be found.
+func loadMNIST(tb testing.TB) (train, test *mnist.Set) {
+	tb.Helper()
+	dir, err := mnist.DefaultDir()
+	if err != nil {
+		tb.Skip(err)
+	}
+	train, test, err = mnist.Load(dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return train, test
+}
+
+// wmnist returns the W-MNIST network and training configuration: 784-500-10, T = 25,
+// K = 10, Poisson input.
+func wmnist(tb testing.TB) (*Network, TrainConfig) {
+	tb.Helper()
+	net, err := New(Config{Inputs: mnist.Pixels, Hidden: []int{500}, Outputs: 10,
+		Neuron: neuron.DefaultParams, Beta: 5, InitGain: 0.25, Seed: 1})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return net, TrainConfig{Steps: 25, Window: 10, Encoding: encoding.Poisson, Gain: 1,
+		Batch: 64, Optimizer: "adam", LR: 2e-3, Decay: 0.7, Seed: 1}
+}
+
+// BenchmarkTrainWMNIST measures training throughput on W-MNIST, in samples/s.
+func BenchmarkTrainWMNIST(b *testing.B) {
+	train, _ := loadMNIST(b)
+	net, tc := wmnist(b)
+	tr, err := NewTrainer(net, tc)
+	if err != nil {
+		b.Fatal(err)
+	}
+	set := train.Subset(6400)
+	samples := 0
+	for b.Loop() {
+		st, err := tr.TrainEpoch(context.Background(), set, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		samples += st.Samples
+	}
+	b.ReportMetric(float64(samples)/b.Elapsed().Seconds(), "samples/s")
+}
+
+// BenchmarkInferWMNIST measures test-time throughput on W-MNIST, in samples/s.
+func BenchmarkInferWMNIST(b *testing.B) {
+	_, test := loadMNIST(b)
+	net, tc := wmnist(b)
+	samples := 0
+	for b.Loop() {
+		samples += Evaluate(net, tc, test).Samples
+	}
+	b.ReportMetric(float64(samples)/b.Elapsed().Seconds(), "samples/s")
+}

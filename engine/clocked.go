@@ -1,0 +1,262 @@
+package engine
+
+import (
+	"math"
+
+	"github.com/snnsim/snnsim/synapse"
+)
+
+// Clocked simulates one sample at a time on a Network, step by step. It owns the state of
+// every neuron and, when learning, the eligibility of every layer over the learning window.
+// A Clocked is not safe for concurrent use; give each goroutine its own.
+type Clocked struct {
+	net    *Network
+	steps  int
+	window int
+	learn  bool
+
+	u, cur [][]float32 // U(t) and I(t), per layer
+	spk    [][]int32   // S(t) as neuron indices, per layer
+
+	// Over the learning window: output spike counts, output membrane sums, and per layer
+	// and window step the surrogate σ′(U(t)) and the presynaptic trace P(t).
+	count []int
+	mem   []float32
+	tr    []*synapse.Trace
+	sg    [][][]float32
+	pw    [][][]float32
+
+	// Scratch for the error and the gradient: softmax of the counts, output error, error
+	// fed back to a hidden layer, per-step error, and the row indices 0, 1, 2, ….
+	prob  []float32
+	err   []float32
+	fb    []float32
+	delta []float32
+	rows  []int32
+}
+
+// Result is what one sample did.
+type Result struct {
+	// Spikes counts the spikes per layer over all steps, input spikes first. For rate
+	// input, the first entry counts active inputs times steps.
+	Spikes []int
+	// Predicted is the output neuron with the most spikes in the window; ties go to the
+	// higher summed membrane potential, then to the lower index.
+	Predicted int
+	// Loss is the cross-entropy of the window's spike counts against the label, in nats.
+	Loss float64
+}
+
+// NewClocked returns a simulator of net over steps time steps, with the last window steps
+// as the learning window. With learn set it keeps what Gradient needs.
+func NewClocked(net *Network, steps, window int, learn bool) *Clocked {
+	c := &Clocked{net: net, steps: steps, window: window, learn: learn}
+	widest := net.Config.Outputs
+	for _, lay := range net.Layers {
+		c.u = append(c.u, make([]float32, lay.N))
+		c.cur = append(c.cur, make([]float32, lay.N))
+		c.spk = append(c.spk, make([]int32, 0, lay.N))
+		if learn {
+			rows := lay.W.Pre
+			c.tr = append(c.tr, synapse.NewTrace(rows, net.Config.Neuron.Alpha))
+			c.sg = append(c.sg, grid(window, lay.N))
+			c.pw = append(c.pw, grid(window, rows))
+		}
+		widest = max(widest, lay.N, lay.W.Pre)
+	}
+	out := net.Config.Outputs
+	c.count = make([]int, out)
+	c.mem = make([]float32, out)
+	c.prob = make([]float32, out)
+	c.err = make([]float32, out)
+	c.fb = make([]float32, widest)
+	c.delta = make([]float32, widest)
+	c.rows = make([]int32, widest)
+	for i := range c.rows {
+		c.rows[i] = int32(i)
+	}
+	return c
+}
+
+func grid(rows, cols int) [][]float32 {
+	g := make([][]float32, rows)
+	flat := make([]float32, rows*cols)
+	for i := range g {
+		g[i] = flat[i*cols : (i+1)*cols : (i+1)*cols]
+	}
+	return g
+}
+
+// Input supplies the activity X(t) of the inputs, one step per call: the indices of the
+// active inputs and their values, or nil values for spikes of value 1.
+// *encoding.Encoder is an Input.
+type Input interface {
+	Step() (idx []int32, x []float32)
+}
+
+// Run simulates one sample from rest, drawing X(t) from in, and stores what the network
+// did in res. label is used only for the loss.
+func (c *Clocked) Run(in Input, label int, res *Result) {
+	net := c.net
+	p := net.Config.Neuron
+	sur := net.Surrogate()
+	first := c.steps - c.window
+	nl := len(net.Layers)
+
+	for l := range nl {
+		clear(c.u[l])
+		clear(c.cur[l])
+		if c.learn {
+			c.tr[l].Reset()
+		}
+	}
+	clear(c.count)
+	clear(c.mem)
+	if cap(res.Spikes) < nl+1 {
+		res.Spikes = make([]int, nl+1)
+	}
+	res.Spikes = res.Spikes[:nl+1]
+	clear(res.Spikes)
+
+	for t := range c.steps {
+		idx, x := in.Step()
+		res.Spikes[0] += len(idx)
+		k := t - first
+
+		for l, lay := range net.Layers {
+			if k >= 0 && c.learn {
+				sur.GradInto(c.sg[l][k], c.u[l])
+				copy(c.pw[l][k], c.tr[l].P)
+			}
+			if l == nl-1 && k >= 0 {
+				for j, v := range c.u[l] {
+					c.mem[j] += v
+				}
+			}
+
+			// S(t) and U(t+1) from U(t) and I(t).
+			c.spk[l] = p.Step(c.u[l], c.cur[l], c.spk[l][:0])
+			res.Spikes[l+1] += len(c.spk[l])
+
+			// I(t+1) = B(t) + S_pre(t)·Wᵀ, with S_pre the input or the layer below.
+			cur := c.cur[l]
+			clear(cur)
+			if l == 0 {
+				if x == nil {
+					lay.W.Deliver(cur, idx)
+				} else {
+					lay.W.DeliverWeighted(cur, idx, x)
+				}
+			} else {
+				lay.W.Deliver(cur, c.spk[l-1])
+			}
+			bias := net.Config.Bias
+			if bias {
+				for j, b := range lay.W.Row(lay.W.Pre - 1) {
+					cur[j] += b
+				}
+			}
+			if c.learn {
+				tr := c.tr[l]
+				switch {
+				case l > 0:
+					tr.Step(c.spk[l-1], nil)
+				default:
+					tr.Step(idx, x)
+				}
+				if bias {
+					tr.Q[lay.W.Pre-1] = 1
+				}
+			}
+		}
+		if k >= 0 {
+			for _, j := range c.spk[nl-1] {
+				c.count[j]++
+			}
+		}
+	}
+
+	res.Predicted = c.predict()
+	res.Loss = c.softmax(label)
+}
+
+// predict returns the winner of the window: most spikes, then highest membrane sum.
+func (c *Clocked) predict() int {
+	best := 0
+	for j := 1; j < len(c.count); j++ {
+		if c.count[j] > c.count[best] || c.count[j] == c.count[best] && c.mem[j] > c.mem[best] {
+			best = j
+		}
+	}
+	return best
+}
+
+// softmax sets c.prob to the softmax of the window counts and returns −log prob[label].
+func (c *Clocked) softmax(label int) float64 {
+	hi := 0
+	for _, v := range c.count {
+		hi = max(hi, v)
+	}
+	var sum float64
+	for j, v := range c.count {
+		e := math.Exp(float64(v - hi))
+		c.prob[j] = float32(e)
+		sum += e
+	}
+	for j := range c.prob {
+		c.prob[j] = float32(float64(c.prob[j]) / sum)
+	}
+	if label < 0 || label >= len(c.prob) {
+		return 0
+	}
+	return -math.Log(max(float64(c.prob[label]), 1e-30))
+}
+
+// Gradient adds scale times the gradient of the last Run's loss to grads, one Dense per
+// layer shaped like that layer's W. inputs lists the inputs that may have been active.
+//
+// The output error is e = softmax(c) − onehot(label), the derivative of the cross-entropy
+// with respect to the window's spike counts c. Every layer then uses only local factors:
+//
+//	ΔWᵀ[i,j] ∝ Σ_t P_i(t) · σ′(U_j(t)) · ε_j,     t over the last learning window
+//
+// where P is the layer's presynaptic trace and ε_j = e_j for an output neuron, while a
+// hidden neuron receives ε = e·B through its fixed random feedback matrix B (direct
+// feedback alignment; Nøkland 2016), never through the forward weights.
+func (c *Clocked) Gradient(label int, scale float32, inputs []int32, grads []*synapse.Dense) {
+	if !c.learn {
+		panic("engine: Gradient on a simulator built without learning")
+	}
+	for j := range c.err {
+		c.err[j] = c.prob[j]
+		if j == label {
+			c.err[j]--
+		}
+		c.err[j] *= scale
+	}
+
+	nl := len(c.net.Layers)
+	for l, lay := range c.net.Layers {
+		eps := c.err
+		if l < nl-1 {
+			eps = c.fb[:lay.N]
+			clear(eps)
+			lay.Feedback.DeliverWeighted(eps, c.rows[:len(c.err)], c.err)
+		}
+		rows := c.rows[:lay.W.Pre]
+		if l == 0 {
+			rows = inputs
+		}
+		d := c.delta[:lay.N]
+		for k := range c.window {
+			sg := c.sg[l][k]
+			for j := range d {
+				d[j] = sg[j] * eps[j]
+			}
+			grads[l].AddOuter(rows, c.pw[l][k], d)
+			if l == 0 && c.net.Config.Bias {
+				grads[l].AddOuter(c.rows[lay.W.Pre-1:lay.W.Pre], c.pw[l][k], d)
+			}
+		}
+	}
+}

@@ -1,0 +1,298 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/snnsim/snnsim/encoding"
+	"github.com/snnsim/snnsim/optim"
+	"github.com/snnsim/snnsim/synapse"
+)
+
+// Dataset is a labelled set of static samples, such as MNIST digits.
+type Dataset interface {
+	Len() int
+	// Image returns the intensities of sample i as bytes, 255 being full intensity.
+	Image(i int) []byte
+	// Label returns the class of sample i.
+	Label(i int) int
+}
+
+// TrainConfig holds the hyper-parameters of clocked training and evaluation.
+type TrainConfig struct {
+	// Steps is the number of time steps T each sample is shown for.
+	Steps int
+	// Window is K: loss and gradients come from the last K steps only.
+	Window int
+	// Encoding turns intensities into input activity; Gain scales Poisson probabilities.
+	Encoding encoding.Kind
+	Gain     float32
+	// Batch is the mini-batch size; Optimizer ("adam" or "sgd") sets the update rule.
+	Batch     int
+	Optimizer string
+	// LR is the learning rate of the first epoch; each later epoch multiplies it by Decay,
+	// so epoch e (from 0) trains at LR·Decayᵉ.
+	LR, Decay float64
+	// Seed seeds the shuffling and the input spikes.
+	Seed uint64
+}
+
+// Validate reports the first hyper-parameter that makes no sense.
+func (tc *TrainConfig) Validate() error {
+	switch {
+	case tc.Steps <= 0:
+		return fmt.Errorf("engine: %d time steps; need at least 1", tc.Steps)
+	case tc.Window <= 0 || tc.Window > tc.Steps:
+		return fmt.Errorf("engine: window of %d steps must be between 1 and the %d steps",
+			tc.Window, tc.Steps)
+	case !(tc.Gain >= 0):
+		return fmt.Errorf("engine: input gain %v must not be negative", tc.Gain)
+	case tc.Batch <= 0:
+		return fmt.Errorf("engine: batch size %d must be positive", tc.Batch)
+	case !(tc.LR > 0) || math.IsInf(tc.LR, 0):
+		return fmt.Errorf("engine: learning rate %v must be a positive number", tc.LR)
+	case !(tc.Decay > 0 && tc.Decay <= 1):
+		return fmt.Errorf("engine: learning-rate decay %v must be in (0, 1]", tc.Decay)
+	}
+	if _, err := encoding.Parse(string(tc.Encoding)); err != nil {
+		return err
+	}
+	_, err := optim.New(tc.Optimizer)
+	return err
+}
+
+// Stats sums what a network did over a set of samples.
+type Stats struct {
+	Samples int
+	Correct int
+	// Loss is the summed cross-entropy, in nats.
+	Loss float64
+	// Spikes counts spikes per layer, input first.
+	Spikes []int
+}
+
+// Accuracy is the fraction of samples classified correctly.
+func (s *Stats) Accuracy() float64 { return ratio(float64(s.Correct), s.Samples) }
+
+// MeanLoss is the mean cross-entropy per sample.
+func (s *Stats) MeanLoss() float64 { return ratio(s.Loss, s.Samples) }
+
+// SpikesPerSample returns the mean number of spikes per sample for each layer.
+func (s *Stats) SpikesPerSample() []float64 {
+	out := make([]float64, len(s.Spikes))
+	for l, v := range s.Spikes {
+		out[l] = ratio(float64(v), s.Samples)
+	}
+	return out
+}
+
+func ratio(x float64, n int) float64 {
+	if n == 0 {
+		return 0
+	}
+	return x / float64(n)
+}
+
+func (s *Stats) add(r *Result, label int) {
+	s.Samples++
+	if r.Predicted == label {
+		s.Correct++
+	}
+	s.Loss += r.Loss
+	if s.Spikes == nil {
+		s.Spikes = make([]int, len(r.Spikes))
+	}
+	for l, v := range r.Spikes {
+		s.Spikes[l] += v
+	}
+}
+
+// shards is the fixed number of parts a mini-batch is split into. Each part accumulates
+// its own gradient and the parts are summed in order, so the result does not depend on
+// how many goroutines run them.
+const shards = 8
+
+// worker is the per-goroutine state: a simulator, an encoder with its own random stream,
+// and a gradient accumulator.
+type worker struct {
+	sim   *Clocked
+	enc   *encoding.Encoder
+	src   *rand.PCG
+	grads []*synapse.Dense
+}
+
+func newWorker(net *Network, tc *TrainConfig, learn bool) *worker {
+	src := rand.NewPCG(0, 0)
+	w := &worker{
+		sim: NewClocked(net, tc.Steps, tc.Window, learn),
+		enc: encoding.New(tc.Encoding, tc.Gain, rand.New(src)),
+		src: src,
+	}
+	if learn {
+		for _, lay := range net.Layers {
+			w.grads = append(w.grads, synapse.NewDense(lay.W.Pre, lay.W.Post))
+		}
+	}
+	return w
+}
+
+// run simulates sample i of set with the random stream given by (seed, stream).
+func (w *worker) run(set Dataset, i int, seed, stream uint64, res *Result) {
+	w.src.Seed(seed, stream)
+	w.enc.Reset(set.Image(i))
+	w.sim.Run(w.enc, set.Label(i), res)
+}
+
+// Trainer trains a Network in the clocked engine with feedback alignment.
+type Trainer struct {
+	Net    *Network
+	Config TrainConfig
+	Opt    optim.Optimizer
+	// Epoch counts the epochs completed.
+	Epoch int
+
+	workers []*worker
+	total   []*synapse.Dense
+}
+
+// NewTrainer returns a trainer for net.
+func NewTrainer(net *Network, tc TrainConfig) (*Trainer, error) {
+	if err := tc.Validate(); err != nil {
+		return nil, err
+	}
+	opt, err := optim.New(tc.Optimizer)
+	if err != nil {
+		return nil, err
+	}
+	tr := &Trainer{Net: net, Config: tc, Opt: opt}
+	for range shards {
+		tr.workers = append(tr.workers, newWorker(net, &tr.Config, true))
+	}
+	for _, lay := range net.Layers {
+		tr.total = append(tr.total, synapse.NewDense(lay.W.Pre, lay.W.Post))
+	}
+	return tr, nil
+}
+
+// Random streams: training samples draw from (epoch+1)<<32 | index, evaluation from
+// evalStream | index, and shuffling from shuffleStream | epoch, so that every draw depends
+// only on the seed and on where it happens.
+const (
+	evalStream    = 1 << 62
+	shuffleStream = 1 << 63
+)
+
+// TrainEpoch trains one epoch over set in shuffled mini-batches. After every batch it calls
+// progress, if not nil, with the samples done and the running statistics. It stops between
+// batches when ctx is done and returns ctx.Err(); the weights then hold a partial epoch.
+func (tr *Trainer) TrainEpoch(ctx context.Context, set Dataset, progress func(Stats)) (Stats, error) {
+	tc := &tr.Config
+	epoch := uint64(tr.Epoch)
+	order := rand.New(rand.NewPCG(tc.Seed, shuffleStream|epoch)).Perm(set.Len())
+	results := make([]Result, tc.Batch)
+	lr := tr.LR()
+	var st Stats
+
+	for start := 0; start < len(order); start += tc.Batch {
+		if err := ctx.Err(); err != nil {
+			return st, err
+		}
+		batch := order[start:min(start+tc.Batch, len(order))]
+		scale := 1 / float32(len(batch))
+
+		parallel(shards, func(_, s int) {
+			w := tr.workers[s]
+			for _, g := range w.grads {
+				clear(g.W)
+			}
+			lo, hi := s*len(batch)/shards, (s+1)*len(batch)/shards
+			for k := lo; k < hi; k++ {
+				i := batch[k]
+				w.run(set, i, tc.Seed, (epoch+1)<<32|uint64(i), &results[k])
+				w.sim.Gradient(set.Label(i), scale, w.enc.Active(), w.grads)
+			}
+		})
+		tr.step(lr)
+		for k, i := range batch {
+			st.add(&results[k], set.Label(i))
+		}
+		if progress != nil {
+			progress(st)
+		}
+	}
+	tr.Epoch++
+	return st, nil
+}
+
+// LR returns the learning rate of the next epoch.
+func (tr *Trainer) LR() float64 {
+	return tr.Config.LR * math.Pow(tr.Config.Decay, float64(tr.Epoch))
+}
+
+// step sums the shards' gradients in shard order and applies the optimiser.
+func (tr *Trainer) step(lr float64) {
+	grads := make([][]float32, len(tr.total))
+	for l, g := range tr.total {
+		parallel(shards, func(_, part int) {
+			lo, hi := part*len(g.W)/shards, (part+1)*len(g.W)/shards
+			sum := g.W[lo:hi]
+			copy(sum, tr.workers[0].grads[l].W[lo:hi])
+			for _, w := range tr.workers[1:] {
+				for i, v := range w.grads[l].W[lo:hi] {
+					sum[i] += v
+				}
+			}
+		})
+		grads[l] = g.W
+	}
+	tr.Opt.Step(lr, tr.Net.Params(), grads)
+}
+
+// Evaluate runs every sample of set through net without learning and sums the results.
+// Sample i always sees the same input spikes for a given seed.
+func Evaluate(net *Network, tc TrainConfig, set Dataset) Stats {
+	n := set.Len()
+	results := make([]Result, n)
+	workers := make([]*worker, runtime.GOMAXPROCS(0))
+	for g := range workers {
+		workers[g] = newWorker(net, &tc, false)
+	}
+	const chunk = 64
+	parallel((n+chunk-1)/chunk, func(g, c int) {
+		for i := c * chunk; i < min(n, (c+1)*chunk); i++ {
+			workers[g].run(set, i, tc.Seed, evalStream|uint64(i), &results[i])
+		}
+	})
+
+	var st Stats
+	for i := range results {
+		st.add(&results[i], set.Label(i))
+	}
+	return st
+}
+
+// parallel calls f(g, i) for i = 0, …, n−1, spread over up to GOMAXPROCS goroutines; g
+// numbers the goroutine, from 0, so that f can use per-goroutine state.
+func parallel(n int, f func(g, i int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for g := range min(n, runtime.GOMAXPROCS(0)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				f(g, i)
+			}
+		}()
+	}
+	wg.Wait()
+}

@@ -1,0 +1,9 @@
+// Package events holds the timed events of snnsim's event-driven engine and the priority
+// queue that orders them.
+//
+// An Event is something that happens to one neuron at one instant: an input spike arriving,
+// or a spike delivered after its synaptic delay. Times are integers in microseconds. The
+// Queue hands events out in order of time; events at the same time come out in the order
+// they were pushed, so a simulation that pushes the same events in the same order replays
+// exactly, whatever the map iteration order or goroutine schedule around it.
+package events
