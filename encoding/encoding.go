@@ -27,34 +27,34 @@ func Parse(s string) (Kind, error) {
 type Encoder struct {
 	kind Kind
 	gain float32
-	rng  *rand.Rand
+	src  rand.Source
 
 	active []int32   // inputs with nonzero intensity
-	level  []float32 // their intensities (rate) or probabilities (Poisson)
+	level  []float32 // their intensities (rate)
+	thresh []uint64  // their spike probabilities p as p·2³² (Poisson)
 
 	idx []int32
 	x   []float32
 }
 
 // New returns an encoder of the given kind. For Poisson, gain scales intensity into spike
-// probability and rng supplies the draws; Rate ignores both.
-func New(kind Kind, gain float32, rng *rand.Rand) *Encoder {
-	return &Encoder{kind: kind, gain: gain, rng: rng}
+// probability and src supplies the draws; Rate ignores both.
+func New(kind Kind, gain float32, src rand.Source) *Encoder {
+	return &Encoder{kind: kind, gain: gain, src: src}
 }
 
 // Reset loads the intensities of the next sample, given as bytes scaled by 1/255.
 func (e *Encoder) Reset(pixels []byte) {
-	e.active, e.level = e.active[:0], e.level[:0]
+	e.active, e.level, e.thresh = e.active[:0], e.level[:0], e.thresh[:0]
 	for i, v := range pixels {
 		if v == 0 {
 			continue
 		}
 		l := float32(v) / 255
-		if e.kind == Poisson {
-			l = min(1, l*e.gain)
-		}
 		e.active = append(e.active, int32(i))
 		e.level = append(e.level, l)
+		p := min(1, float64(l)*float64(e.gain))
+		e.thresh = append(e.thresh, uint64(p*(1<<32)))
 	}
 }
 
@@ -65,11 +65,18 @@ func (e *Encoder) Step() (idx []int32, x []float32) {
 	if e.kind == Rate {
 		return e.active, e.level
 	}
+	// Each input fires when a uniform 32-bit draw falls below p·2³²; one 64-bit draw from
+	// the source serves two inputs.
 	e.idx = e.idx[:0]
-	for k, p := range e.level {
-		if p >= 1 || e.rng.Float32() < p {
+	var bits uint64
+	for k, th := range e.thresh {
+		if k&1 == 0 {
+			bits = e.src.Uint64()
+		}
+		if bits&(1<<32-1) < th {
 			e.idx = append(e.idx, e.active[k])
 		}
+		bits >>= 32
 	}
 	return e.idx, nil
 }

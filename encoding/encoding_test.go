@@ -12,7 +12,7 @@ import (
 func TestPoissonRate(t *testing.T) {
 	pixels := []byte{0, 26, 64, 128, 255, 200}
 	for _, gain := range []float32{1, 0.5, 2} {
-		e := New(Poisson, gain, rand.New(rand.NewPCG(7, 9)))
+		e := New(Poisson, gain, rand.NewPCG(7, 9))
 		e.Reset(pixels)
 		const n = 40000
 		counts := make([]int, len(pixels))
@@ -41,7 +41,7 @@ func TestPoissonRate(t *testing.T) {
 
 func TestPoissonSeeded(t *testing.T) {
 	draw := func(seed uint64) []int32 {
-		e := New(Poisson, 1, rand.New(rand.NewPCG(seed, 0)))
+		e := New(Poisson, 1, rand.NewPCG(seed, 0))
 		e.Reset([]byte{10, 100, 200, 30, 0, 90})
 		var all []int32
 		for range 100 {

@@ -130,7 +130,7 @@ func newWorker(net *Network, tc *TrainConfig, learn bool) *worker {
 	src := rand.NewPCG(0, 0)
 	w := &worker{
 		sim: NewClocked(net, tc.Steps, tc.Window, learn),
-		enc: encoding.New(tc.Encoding, tc.Gain, rand.New(src)),
+		enc: encoding.New(tc.Encoding, tc.Gain, src),
 		src: src,
 	}
 	if learn {

@@ -3,6 +3,7 @@ package synapse
 import (
 	"fmt"
 
+	"github.com/viterin/vek/vek32"
 	"gonum.org/v1/gonum/blas/blas32"
 )
 
@@ -44,9 +45,9 @@ func (d *Dense) Deliver(dst []float32, spikes []int32) {
 		}
 		return
 	}
-	y := blas32.Vector{N: d.Post, Data: dst[:d.Post], Inc: 1}
+	dst = dst[:d.Post]
 	for _, i := range spikes {
-		blas32.Axpy(1, blas32.Vector{N: d.Post, Data: d.Row(int(i)), Inc: 1}, y)
+		vek32.Add_Inplace(dst, d.Row(int(i)))
 	}
 }
 
