@@ -1,0 +1,54 @@
+// Command snnsim simulates and trains spiking neural networks of leaky integrate-and-fire
+// neurons.
+//
+// Usage:
+//
+//	snnsim run --mode clocked --dataset mnist [flags]
+//
+// Run "snnsim --help" and "snnsim run --help" for every flag and its default.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/urfave/cli/v2"
+)
+
+// exitInterrupted is the exit status after Ctrl-C, as a shell reports a SIGINT.
+const exitInterrupted = 130
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	err := newApp().RunContext(ctx, os.Args)
+	switch {
+	case err == nil:
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintln(os.Stderr, "snnsim:", err)
+		os.Exit(exitInterrupted)
+	default:
+		fmt.Fprintln(os.Stderr, "snnsim:", err)
+		os.Exit(1)
+	}
+}
+
+// newApp returns the command-line application.
+func newApp() *cli.App {
+	return &cli.App{
+		Name:  "snnsim",
+		Usage: "simulate and train spiking neural networks of LIF neurons",
+		Description: "snnsim runs layered networks of leaky integrate-and-fire neurons.\n" +
+			"Clocked mode steps every neuron through time in mini-batches and trains\n" +
+			"with feedback alignment and the SuperSpike surrogate gradient.",
+		Commands:        []*cli.Command{runCommand()},
+		HideHelpCommand: true,
+		Writer:          os.Stdout,
+		ErrWriter:       os.Stderr,
+	}
+}

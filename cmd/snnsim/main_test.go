@@ -1,0 +1,178 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/snnsim/snnsim/engine"
+)
+
+// binary is the snnsim command built once for the tests that run it as a user would.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "snnsim-test")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "snnsim")
+	build := exec.Command("go", "build", "-o", binary, ".")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		panic("building snnsim: " + err.Error())
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// snnsim runs the command and returns its stdout, stderr and exit status.
+func snnsim(t *testing.T, args ...string) (stdout, stderr string, status int) {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	if ee, ok := err.(*exec.ExitError); ok {
+		status = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return out.String(), errb.String(), status
+}
+
+// TestBadInput checks that bad flags and bad data end with one clear line on stderr and a
+// non-zero status, never a stack trace.
+func TestBadInput(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "mnist")
+	if err := os.Mkdir(bad, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// An image file cut off inside its header.
+	if err := os.WriteFile(filepath.Join(bad, "train-images-idx3-ubyte"),
+		[]byte{0, 0, 8, 3, 0, 0}, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run", "--window", "30"}, "window of 30 steps"},
+		{[]string{"run", "--gain", "-1"}, "gain -1"},
+		{[]string{"run", "--lr", "-0.1"}, "learning rate -0.1"},
+		{[]string{"run", "--encoding", "latency"}, `unknown encoding "latency"`},
+		{[]string{"run", "--hidden", "500,x"}, `"x" is not a positive layer size`},
+		{[]string{"run", "--mode", "batch"}, `unknown --mode "batch"`},
+		{[]string{"run", "--dataset", "cifar"}, `unknown --dataset "cifar"`},
+		{[]string{"run", "--data", dir}, "no train-images-idx3-ubyte"},
+		{[]string{"run", "--data", bad}, "train-images-idx3-ubyte"},
+		{[]string{"run", "--load", filepath.Join(dir, "none.snn")}, "none.snn"},
+		{[]string{"run", "--load", "x.snn", "--hidden", "10"}, "--hidden cannot be combined"},
+	} {
+		_, stderr, status := snnsim(t, c.args...)
+		if status == 0 || !strings.Contains(stderr, c.want) {
+			t.Errorf("snnsim %v: status %d, stderr %q; want non-zero and %q",
+				c.args, status, stderr, c.want)
+		}
+		if strings.Contains(stderr, "goroutine") || strings.Contains(stderr, "panic") {
+			t.Errorf("snnsim %v panicked:\n%s", c.args, stderr)
+		}
+	}
+}
+
+// TestSaveLoadSameAccuracy trains briefly with --save, then evaluates the checkpoint with
+// --load, and checks that both report the same test accuracy.
+func TestSaveLoadSameAccuracy(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "net.snn")
+	common := []string{"--test-limit", "500", "--json", "--quiet"}
+	out, stderr, status := snnsim(t, append([]string{"run", "--mode", "clocked", "--dataset",
+		"mnist", "--train-limit", "1000", "--epochs", "1", "--save", path}, common...)...)
+	if status != 0 {
+		t.Fatalf("training: status %d: %s", status, stderr)
+	}
+	var trained, loaded summary
+	if err := json.Unmarshal([]byte(out), &trained); err != nil {
+		t.Fatalf("summary %q: %v", out, err)
+	}
+	out, stderr, status = snnsim(t, append([]string{"run", "--load", path}, common...)...)
+	if status != 0 {
+		t.Fatalf("evaluating: status %d: %s", status, stderr)
+	}
+	if err := json.Unmarshal([]byte(out), &loaded); err != nil {
+		t.Fatalf("summary %q: %v", out, err)
+	}
+	if trained.TestSamples != 500 || trained.TestAccuracy != loaded.TestAccuracy ||
+		loaded.Epochs != 0 || loaded.EpochsTotal != 1 {
+		t.Errorf("trained %+v\nloaded %+v", trained, loaded)
+	}
+	if trained.TestAccuracy < 0.3 {
+		t.Errorf("test accuracy %.3f after an epoch on 1,000 digits", trained.TestAccuracy)
+	}
+}
+
+// TestInterruptKeepsCheckpoint sends SIGINT in the middle of training and checks that the
+// command stops with status 130 and that the last checkpoint still loads.
+func TestInterruptKeepsCheckpoint(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "net.snn")
+	cmd := exec.Command(binary, "run", "--train-limit", "2000", "--test-limit", "100",
+		"--epochs", "1000", "--save", path, "--quiet")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		if _, err := os.Stat(path); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatal("no checkpoint appeared")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(300 * time.Millisecond) // well into a later epoch
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+	ee, ok := err.(*exec.ExitError)
+	if !ok || ee.ExitCode() != exitInterrupted {
+		t.Fatalf("after SIGINT: %v, stderr %q; want status %d", err, stderr.String(), exitInterrupted)
+	}
+	if !strings.Contains(stderr.String(), "interrupted") {
+		t.Errorf("stderr %q does not say it was interrupted", stderr.String())
+	}
+	tr, err := engine.Load(path)
+	if err != nil {
+		t.Fatalf("checkpoint after interrupt: %v", err)
+	}
+	if tr.Epoch < 1 {
+		t.Errorf("checkpoint holds epoch %d", tr.Epoch)
+	}
+}
+
+func TestHelpExplainsFlags(t *testing.T) {
+	out, _, status := snnsim(t, "run", "--help")
+	if status != 0 {
+		t.Fatalf("run --help: status %d", status)
+	}
+	for _, flag := range []string{"--epochs", "--steps", "--window", "--hidden", "--encoding",
+		"--lr", "--batch", "--seed", "--save", "--load", "--json", "--data"} {
+		if !strings.Contains(out, flag) {
+			t.Errorf("run --help does not explain %s", flag)
+		}
+	}
+	if !strings.Contains(out, "(default: 25)") {
+		t.Errorf("run --help does not show the default of --steps:\n%s", out)
+	}
+}

