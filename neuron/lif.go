@@ -3,6 +3,7 @@ package neuron
 import (
 	"fmt"
 	"math"
+	"slices"
 )
 
 // Params are the constants of a LIF population.
@@ -35,15 +36,21 @@ func (p Params) Validate() error {
 // Step costs O(len(u)) and does not allocate unless spikes has to grow.
 func (p Params) Step(u, cur []float32, spikes []int32) []int32 {
 	cur = cur[:len(u)]
+	n := len(spikes)
+	spikes = slices.Grow(spikes, len(u))[:n+len(u)]
+
+	// Branch-free: a trained layer fires at unpredictable places, and a mispredicted
+	// branch per neuron costs more than writing every index and keeping those that fired.
 	for j, v := range u {
-		next := p.Alpha*v + cur[j]
+		s := 0
 		if v >= p.Theta {
-			next -= p.Theta
-			spikes = append(spikes, int32(j))
+			s = 1
 		}
-		u[j] = next
+		u[j] = p.Alpha*v + cur[j] - float32(s)*p.Theta
+		spikes[n] = int32(j)
+		n += s
 	}
-	return spikes
+	return spikes[:n]
 }
 
 // Decay returns the factor α^n by which a membrane without input shrinks over n steps. It is

@@ -17,9 +17,15 @@ func randomDense(pre, post int, seed uint64) *Dense {
 	return d
 }
 
-// TestDeliver compares spike delivery with the matrix product S·Wᵀ written out in full.
+// TestDeliver compares spike delivery with the matrix product S·Wᵀ written out in full, for
+// rows short enough for the narrow path and long enough for the vector kernel.
 func TestDeliver(t *testing.T) {
-	d := randomDense(7, 13, 1)
+	for _, post := range []int{1, 4, 10, 13, narrow, 67} {
+		testDeliver(t, randomDense(7, post, uint64(post)))
+	}
+}
+
+func testDeliver(t *testing.T, d *Dense) {
 	spikes := []int32{0, 3, 6}
 	vals := []float32{0.5, -2, 1.25}
 
@@ -35,10 +41,10 @@ func TestDeliver(t *testing.T) {
 			wantW += float64(vals[k]) * float64(d.W[int(i)*d.Post+j])
 		}
 		if math.Abs(float64(got[j])-want) > tol {
-			t.Errorf("Deliver: I[%d] = %v, want %v", j, got[j], want)
+			t.Errorf("Post %d: Deliver: I[%d] = %v, want %v", d.Post, j, got[j], want)
 		}
 		if math.Abs(float64(gotW[j])-wantW) > tol {
-			t.Errorf("DeliverWeighted: I[%d] = %v, want %v", j, gotW[j], wantW)
+			t.Errorf("Post %d: DeliverWeighted: I[%d] = %v, want %v", d.Post, j, gotW[j], wantW)
 		}
 	}
 }
