@@ -1,11 +1,3 @@
-// Command snnsim simulates and trains spiking neural networks of leaky integrate-and-fire
-// neurons.
-//
-// Usage:
-//
-//	snnsim run --mode clocked --dataset mnist [flags]
-//
-// Run "snnsim --help" and "snnsim run --help" for every flag and its default.
 package main
 
 import (
