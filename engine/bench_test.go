@@ -4,9 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/snnsim/snnsim/encoding"
 	"github.com/snnsim/snnsim/mnist"
-	"github.com/snnsim/snnsim/neuron"
 )
 
 // loadMNIST returns the real MNIST sets, or skips the test when the data cannot be found.
@@ -23,17 +21,15 @@ func loadMNIST(tb testing.TB) (train, test *mnist.Set) {
 	return train, test
 }
 
-// wmnist returns the W-MNIST network and training configuration: 784-500-10, T = 25,
-// K = 10, Poisson input.
+// wmnist returns the W-MNIST network with the default training configuration:
+// 784-500-10, T = 25, K = 10, Poisson input.
 func wmnist(tb testing.TB) (*Network, TrainConfig) {
 	tb.Helper()
-	net, err := New(Config{Inputs: mnist.Pixels, Hidden: []int{500}, Outputs: 10,
-		Neuron: neuron.DefaultParams, Beta: 5, InitGain: 0.25, Seed: 1})
+	net, err := New(DefaultConfig(mnist.Pixels, 10))
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return net, TrainConfig{Steps: 25, Window: 10, Encoding: encoding.Poisson, Gain: 1,
-		Batch: 64, Optimizer: "adam", LR: 2e-3, Decay: 0.7, Seed: 1}
+	return net, DefaultTrainConfig
 }
 
 // BenchmarkTrainWMNIST measures training throughput on W-MNIST, in samples/s.
@@ -72,7 +68,9 @@ func BenchmarkInferWMNIST(b *testing.B) {
 	var st Stats
 	samples := 0
 	for b.Loop() {
-		st = Evaluate(net, tc, test)
+		if st, err = Evaluate(context.Background(), net, tc, test); err != nil {
+			b.Fatal(err)
+		}
 		samples += st.Samples
 	}
 	b.ReportMetric(float64(samples)/b.Elapsed().Seconds(), "samples/s")

@@ -67,6 +67,9 @@ func (tr *Trainer) Save(path string) (err error) {
 	if err = w.Flush(); err != nil {
 		return err
 	}
+	if err = f.Chmod(0o644); err != nil {
+		return err
+	}
 	if err = f.Sync(); err != nil {
 		return err
 	}

@@ -30,6 +30,21 @@ type Config struct {
 	Seed uint64
 }
 
+// DefaultConfig returns the network snnsim builds unless told otherwise: one hidden layer
+// of 500 neurons, α = 0.9, θ = 1, surrogate steepness β = 2, no bias, initial gain 0.25,
+// seed 1.
+func DefaultConfig(inputs, outputs int) Config {
+	return Config{
+		Inputs:   inputs,
+		Hidden:   []int{500},
+		Outputs:  outputs,
+		Neuron:   neuron.DefaultParams,
+		Beta:     2,
+		InitGain: 0.25,
+		Seed:     1,
+	}
+}
+
 // Layer is one LIF layer and the projection that feeds it.
 type Layer struct {
 	// N is the number of neurons.
@@ -81,27 +96,41 @@ func fill(w []float32, sigma float64, seed, stream uint64) {
 	}
 }
 
+// Limits on a network's size, so that a mistyped size is an error rather than an
+// allocation that exhausts memory. Training keeps several copies of the weights.
+const (
+	maxNeurons = 1 << 20
+	maxWeights = 1 << 27
+)
+
 func (cfg *Config) validate() error {
-	if cfg.Inputs <= 0 || cfg.Outputs <= 0 {
-		return fmt.Errorf("engine: %d inputs and %d outputs; both must be positive",
-			cfg.Inputs, cfg.Outputs)
-	}
-	for _, n := range cfg.Hidden {
-		if n <= 0 {
-			return fmt.Errorf("engine: hidden layer of %d neurons; sizes must be positive", n)
+	sizes := append(append([]int{cfg.Inputs}, cfg.Hidden...), cfg.Outputs)
+	weights := 0
+	for l, n := range sizes {
+		if n <= 0 || n > maxNeurons {
+			return fmt.Errorf("engine: layer %d has %d neurons; sizes must be between 1 and %d",
+				l, n, maxNeurons)
 		}
+		if l > 0 {
+			weights += (sizes[l-1] + 1) * n
+		}
+	}
+	if weights > maxWeights {
+		return fmt.Errorf("engine: %d weights is more than the limit of %d", weights, maxWeights)
 	}
 	if err := cfg.Neuron.Validate(); err != nil {
 		return err
 	}
-	if !(cfg.Beta > 0) {
-		return fmt.Errorf("engine: surrogate steepness β = %v must be positive", cfg.Beta)
+	if !finitePositive(float64(cfg.Beta)) {
+		return fmt.Errorf("engine: surrogate steepness beta %v must be a positive number", cfg.Beta)
 	}
-	if !(cfg.InitGain > 0) {
-		return fmt.Errorf("engine: initial weight gain %v must be positive", cfg.InitGain)
+	if !finitePositive(cfg.InitGain) {
+		return fmt.Errorf("engine: initial weight gain %v must be a positive number", cfg.InitGain)
 	}
 	return nil
 }
+
+func finitePositive(x float64) bool { return x > 0 && !math.IsInf(x, 0) }
 
 // Surrogate returns the network's SuperSpike surrogate.
 func (net *Network) Surrogate() neuron.SuperSpike {

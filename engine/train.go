@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -42,19 +43,35 @@ type TrainConfig struct {
 	Seed uint64
 }
 
+// DefaultTrainConfig holds the training defaults: T = 25 steps with a window of K = 10,
+// Poisson input at gain 1, mini-batches of 32, Adam at a learning rate of 0.002 that
+// shrinks by 0.7 per epoch, seed 1.
+var DefaultTrainConfig = TrainConfig{
+	Steps:     25,
+	Window:    10,
+	Encoding:  encoding.Poisson,
+	Gain:      1,
+	Batch:     32,
+	Optimizer: "adam",
+	LR:        2e-3,
+	Decay:     0.7,
+	Seed:      1,
+}
+
 // Validate reports the first hyper-parameter that makes no sense.
 func (tc *TrainConfig) Validate() error {
+	const maxSteps, maxBatch = 1 << 16, 1 << 20
 	switch {
-	case tc.Steps <= 0:
-		return fmt.Errorf("engine: %d time steps; need at least 1", tc.Steps)
+	case tc.Steps <= 0 || tc.Steps > maxSteps:
+		return fmt.Errorf("engine: steps %d must be between 1 and %d", tc.Steps, maxSteps)
 	case tc.Window <= 0 || tc.Window > tc.Steps:
-		return fmt.Errorf("engine: window of %d steps must be between 1 and the %d steps",
+		return fmt.Errorf("engine: window %d must be between 1 and the %d steps",
 			tc.Window, tc.Steps)
-	case !(tc.Gain >= 0):
-		return fmt.Errorf("engine: input gain %v must not be negative", tc.Gain)
-	case tc.Batch <= 0:
-		return fmt.Errorf("engine: batch size %d must be positive", tc.Batch)
-	case !(tc.LR > 0) || math.IsInf(tc.LR, 0):
+	case !finitePositive(float64(tc.Gain)):
+		return fmt.Errorf("engine: input gain %v must be a positive number", tc.Gain)
+	case tc.Batch <= 0 || tc.Batch > maxBatch:
+		return fmt.Errorf("engine: batch size %d must be between 1 and %d", tc.Batch, maxBatch)
+	case !finitePositive(tc.LR):
 		return fmt.Errorf("engine: learning rate %v must be a positive number", tc.LR)
 	case !(tc.Decay > 0 && tc.Decay <= 1):
 		return fmt.Errorf("engine: learning-rate decay %v must be in (0, 1]", tc.Decay)
@@ -64,6 +81,25 @@ func (tc *TrainConfig) Validate() error {
 	}
 	_, err := optim.New(tc.Optimizer)
 	return err
+}
+
+// ErrDataset marks a dataset that does not fit the network.
+var ErrDataset = errors.New("dataset does not fit the network")
+
+// check reports whether every sample of set fits net: as many intensities as inputs, and a
+// label that names an output neuron.
+func check(net *Network, set Dataset) error {
+	for i := range set.Len() {
+		if n := len(set.Image(i)); n != net.Config.Inputs {
+			return fmt.Errorf("engine: %w: sample %d has %d values for %d inputs",
+				ErrDataset, i, n, net.Config.Inputs)
+		}
+		if l := set.Label(i); l < 0 || l >= net.Config.Outputs {
+			return fmt.Errorf("engine: %w: sample %d has label %d for %d outputs",
+				ErrDataset, i, l, net.Config.Outputs)
+		}
+	}
+	return nil
 }
 
 // Stats sums what a network did over a set of samples.
@@ -191,10 +227,13 @@ const (
 // progress, if not nil, with the samples done and the running statistics. It stops between
 // batches when ctx is done and returns ctx.Err(); the weights then hold a partial epoch.
 func (tr *Trainer) TrainEpoch(ctx context.Context, set Dataset, progress func(Stats)) (Stats, error) {
+	if err := check(tr.Net, set); err != nil {
+		return Stats{}, err
+	}
 	tc := &tr.Config
 	epoch := uint64(tr.Epoch)
 	order := rand.New(rand.NewPCG(tc.Seed, shuffleStream|epoch)).Perm(set.Len())
-	results := make([]Result, tc.Batch)
+	results := make([]Result, min(tc.Batch, len(order)))
 	lr := tr.LR()
 	var st Stats
 
@@ -254,8 +293,12 @@ func (tr *Trainer) step(lr float64) {
 }
 
 // Evaluate runs every sample of set through net without learning and sums the results.
-// Sample i always sees the same input spikes for a given seed.
-func Evaluate(net *Network, tc TrainConfig, set Dataset) Stats {
+// Sample i always sees the same input spikes for a given seed. It stops early when ctx is
+// done and returns ctx.Err().
+func Evaluate(ctx context.Context, net *Network, tc TrainConfig, set Dataset) (Stats, error) {
+	if err := check(net, set); err != nil {
+		return Stats{}, err
+	}
 	n := set.Len()
 	results := make([]Result, n)
 	workers := make([]*worker, runtime.GOMAXPROCS(0))
@@ -264,16 +307,22 @@ func Evaluate(net *Network, tc TrainConfig, set Dataset) Stats {
 	}
 	const chunk = 64
 	parallel((n+chunk-1)/chunk, func(g, c int) {
+		if ctx.Err() != nil {
+			return
+		}
 		for i := c * chunk; i < min(n, (c+1)*chunk); i++ {
 			workers[g].run(set, i, tc.Seed, evalStream|uint64(i), &results[i])
 		}
 	})
+	if err := ctx.Err(); err != nil {
+		return Stats{}, err
+	}
 
 	var st Stats
 	for i := range results {
 		st.add(&results[i], set.Label(i))
 	}
-	return st
+	return st, nil
 }
 
 // parallel calls f(g, i) for i = 0, …, n−1, spread over up to GOMAXPROCS goroutines; g

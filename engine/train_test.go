@@ -225,6 +225,15 @@ func TestGradientAgainstReference(t *testing.T) {
 	}
 }
 
+func evaluate(t *testing.T, net *Network, tc TrainConfig, set Dataset) Stats {
+	t.Helper()
+	st, err := Evaluate(context.Background(), net, tc, set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
 func weights(net *Network) [][]float32 {
 	var w [][]float32
 	for _, p := range net.Params() {
@@ -291,7 +300,7 @@ func TestSaveLoadResume(t *testing.T) {
 	if err := straight.Save(path); err != nil {
 		t.Fatal(err)
 	}
-	before := Evaluate(straight.Net, straight.Config, set)
+	before := evaluate(t, straight.Net, straight.Config, set)
 
 	loaded, err := Load(path)
 	if err != nil {
@@ -301,7 +310,7 @@ func TestSaveLoadResume(t *testing.T) {
 		t.Fatalf("loaded epoch %d; weights equal: %v", loaded.Epoch,
 			equalWeights(weights(loaded.Net), weights(straight.Net)))
 	}
-	after := Evaluate(loaded.Net, loaded.Config, set)
+	after := evaluate(t, loaded.Net, loaded.Config, set)
 	if !slices.Equal(before.Spikes, after.Spikes) || before.Correct != after.Correct ||
 		before.Loss != after.Loss {
 		t.Errorf("evaluation before save %+v, after load %+v", before, after)
@@ -361,12 +370,12 @@ func TestTrainingLearnsMNIST(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	before := Evaluate(net, tc, test.Subset(1000))
+	before := evaluate(t, net, tc, test.Subset(1000))
 	st, err := tr.TrainEpoch(context.Background(), train.Subset(3000), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	after := Evaluate(net, tc, test.Subset(1000))
+	after := evaluate(t, net, tc, test.Subset(1000))
 	t.Logf("test accuracy %.1f%% before, %.1f%% after; train loss %.3f",
 		100*before.Accuracy(), 100*after.Accuracy(), st.MeanLoss())
 	if after.Accuracy() < 0.6 || after.MeanLoss() >= before.MeanLoss() {
@@ -391,6 +400,36 @@ func TestTrainInterrupted(t *testing.T) {
 	}
 }
 
+// TestDatasetMismatch checks that a dataset of the wrong shape is an error, not a panic.
+func TestDatasetMismatch(t *testing.T) {
+	net, tc := smallNet(t, []int{5}, false, 1)
+	tr, err := NewTrainer(net, tc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, set := range map[string]*noise{
+		"wide":      newNoise(5, 20, 4, 1),
+		"narrow":    newNoise(5, 3, 4, 1),
+		"10 labels": newNoise(50, 12, 10, 1),
+	} {
+		if _, err := tr.TrainEpoch(context.Background(), set, nil); !errors.Is(err, ErrDataset) {
+			t.Errorf("%s: TrainEpoch = %v, want ErrDataset", name, err)
+		}
+		if _, err := Evaluate(context.Background(), net, tc, set); !errors.Is(err, ErrDataset) {
+			t.Errorf("%s: Evaluate = %v, want ErrDataset", name, err)
+		}
+	}
+}
+
+func TestEvaluateInterrupted(t *testing.T) {
+	net, tc := smallNet(t, []int{5}, false, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Evaluate(ctx, net, tc, newNoise(500, 12, 4, 1)); !errors.Is(err, context.Canceled) {
+		t.Errorf("Evaluate on a cancelled context = %v, want context.Canceled", err)
+	}
+}
+
 func TestTrainConfigValidate(t *testing.T) {
 	_, good := smallNet(t, []int{4}, false, 1)
 	for _, c := range []struct {
@@ -401,6 +440,9 @@ func TestTrainConfigValidate(t *testing.T) {
 		{func(tc *TrainConfig) { tc.Window = 0 }, "window"},
 		{func(tc *TrainConfig) { tc.Steps = 0 }, "steps"},
 		{func(tc *TrainConfig) { tc.Gain = -1 }, "gain"},
+		{func(tc *TrainConfig) { tc.Gain = float32(math.Inf(1)) }, "gain"},
+		{func(tc *TrainConfig) { tc.Steps = 1 << 30 }, "steps"},
+		{func(tc *TrainConfig) { tc.Batch = 1 << 40 }, "batch"},
 		{func(tc *TrainConfig) { tc.Batch = 0 }, "batch"},
 		{func(tc *TrainConfig) { tc.LR = -1 }, "learning rate"},
 		{func(tc *TrainConfig) { tc.Decay = 0 }, "decay"},
@@ -415,5 +457,25 @@ func TestTrainConfigValidate(t *testing.T) {
 	}
 	if err := good.Validate(); err != nil {
 		t.Errorf("Validate(good) = %v", err)
+	}
+}
+
+func TestConfigValidate(t *testing.T) {
+	for _, c := range []struct {
+		cfg  Config
+		want string
+	}{
+		{Config{Inputs: 0, Outputs: 2}, "layer 0 has 0 neurons"},
+		{Config{Inputs: 3, Hidden: []int{1 << 21}, Outputs: 2}, "layer 1 has 2097152 neurons"},
+		{Config{Inputs: 1 << 20, Hidden: []int{1 << 10}, Outputs: 2}, "limit"},
+		{Config{Inputs: 3, Outputs: 2, Neuron: neuron.Params{Alpha: 2, Theta: 1}}, "alpha 2"},
+		{Config{Inputs: 3, Outputs: 2, Neuron: neuron.DefaultParams,
+			Beta: float32(math.Inf(1)), InitGain: 1}, "beta +Inf"},
+		{Config{Inputs: 3, Outputs: 2, Neuron: neuron.DefaultParams, Beta: 2,
+			InitGain: math.Inf(1)}, "gain +Inf"},
+	} {
+		if _, err := New(c.cfg); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("New(%+v) = %v, want an error with %q", c.cfg, err, c.want)
+		}
 	}
 }

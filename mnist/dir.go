@@ -29,6 +29,9 @@ func (s *Set) Image(i int) []byte {
 	return s.Images[i*Pixels : (i+1)*Pixels : (i+1)*Pixels]
 }
 
+// Label returns the class of sample i, 0 through 9.
+func (s *Set) Label(i int) int { return int(s.Labels[i]) }
+
 // Subset returns the first n samples of s, sharing memory with s. N is
 // clamped to the range 0 through s.Len().
 func (s *Set) Subset(n int) *Set {
@@ -329,6 +332,3 @@ func isDir(path string) bool {
 	fi, err := os.Stat(path)
 	return err == nil && fi.IsDir()
 }
-
-// Label returns the class of sample i, 0 to 9.
-func (s *Set) Label(i int) int { return int(s.Labels[i]) }

@@ -7,7 +7,7 @@
 //	U(t+1) = α·U(t) + I(t) − S(t)·θ
 //	S(t)   = H(U(t) − θ)
 //
-// U is the membrane potential and I the synaptic current, both in units of the threshold θ.
+// U is the membrane potential and I the synaptic current, in the same units as θ.
 // B is the external drive, S(t)·Wᵀ the weighted spikes of the presynaptic population (see
 // package synapse), α the membrane decay per step and H the Heaviside step, here with
 // H(0) = 1: a neuron fires when U reaches θ. The reset is subtractive: a spike removes θ and

@@ -24,7 +24,7 @@ func (p Params) Validate() error {
 		return fmt.Errorf("neuron: alpha %v is outside (0, 1]", p.Alpha)
 	}
 	if !(p.Theta > 0) || math.IsInf(float64(p.Theta), 0) {
-		return fmt.Errorf("neuron: threshold %v is not a positive number", p.Theta)
+		return fmt.Errorf("neuron: threshold %v must be a positive number", p.Theta)
 	}
 	return nil
 }

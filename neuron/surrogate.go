@@ -1,16 +1,13 @@
 package neuron
 
 // SuperSpike is the surrogate derivative σ′(U) = 1/(1+β·|U−θ|)² that stands in for ∂S/∂U
-// during learning (Zenke & Ganguli 2018). The zero value is not useful; see DefaultSuperSpike.
+// during learning (Zenke & Ganguli 2018). The zero value is not useful.
 type SuperSpike struct {
 	// Beta is the steepness β, in inverse threshold units.
 	Beta float32
 	// Theta is the threshold θ at which the surrogate peaks with value 1.
 	Theta float32
 }
-
-// DefaultSuperSpike is the surrogate snnsim trains with unless told otherwise.
-var DefaultSuperSpike = SuperSpike{Beta: 5, Theta: 1}
 
 // Grad returns σ′(u).
 func (s SuperSpike) Grad(u float32) float32 {

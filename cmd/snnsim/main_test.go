@@ -65,7 +65,7 @@ func TestBadInput(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"run", "--window", "30"}, "window of 30 steps"},
+		{[]string{"run", "--window", "30"}, "window 30 must be between 1 and the 25 steps"},
 		{[]string{"run", "--gain", "-1"}, "gain -1"},
 		{[]string{"run", "--lr", "-0.1"}, "learning rate -0.1"},
 		{[]string{"run", "--encoding", "latency"}, `unknown encoding "latency"`},
@@ -76,11 +76,22 @@ func TestBadInput(t *testing.T) {
 		{[]string{"run", "--data", bad}, "train-images-idx3-ubyte"},
 		{[]string{"run", "--load", filepath.Join(dir, "none.snn")}, "none.snn"},
 		{[]string{"run", "--load", "x.snn", "--hidden", "10"}, "--hidden cannot be combined"},
+		{[]string{"run", "--load", ""}, "--load needs a path"},
+		{[]string{"run", "--save", filepath.Join(dir, "none", "x.snn")}, "cannot write in"},
+		{[]string{"run", "--save", dir}, "is a folder"},
+		{[]string{"run", "--gain", "2", "--encoding", "rate"}, "--gain applies only"},
+		{[]string{"run", "--steps", "0"}, "steps 0"},
+		{[]string{"run", "--hidden", "100000000"}, "sizes must be between"},
+		{[]string{"run", "--batch", "10000000000"}, "batch size"},
+		{[]string{"run", "--beta", "inf"}, "beta +Inf"},
+		{[]string{"run", "--foo"}, "flag provided but not defined"},
+		{[]string{"bogus"}, `unknown command "bogus"`},
 	} {
-		_, stderr, status := snnsim(t, c.args...)
-		if status == 0 || !strings.Contains(stderr, c.want) {
-			t.Errorf("snnsim %v: status %d, stderr %q; want non-zero and %q",
-				c.args, status, stderr, c.want)
+		stdout, stderr, status := snnsim(t, c.args...)
+		if status != 1 || !strings.Contains(stderr, c.want) ||
+			strings.Count(strings.TrimSpace(stderr), "\n") > 0 || stdout != "" {
+			t.Errorf("snnsim %v: status %d, stdout %q, stderr %q; want status 1 and one line with %q",
+				c.args, status, stdout, stderr, c.want)
 		}
 		if strings.Contains(stderr, "goroutine") || strings.Contains(stderr, "panic") {
 			t.Errorf("snnsim %v panicked:\n%s", c.args, stderr)
@@ -110,7 +121,7 @@ func TestSaveLoadSameAccuracy(t *testing.T) {
 		t.Fatalf("summary %q: %v", out, err)
 	}
 	if trained.TestSamples != 500 || trained.TestAccuracy != loaded.TestAccuracy ||
-		loaded.Epochs != 0 || loaded.EpochsTotal != 1 {
+		trained.Train == nil || loaded.Train != nil || loaded.EpochsTotal != 1 {
 		t.Errorf("trained %+v\nloaded %+v", trained, loaded)
 	}
 	if trained.TestAccuracy < 0.3 {

