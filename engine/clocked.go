@@ -95,7 +95,8 @@ type Input interface {
 }
 
 // Run simulates one sample from rest, drawing X(t) from in, and stores what the network
-// did in res. label is used only for the loss.
+// did in res. label is used only for the loss, which is 0 for a label that names no
+// output neuron.
 func (c *Clocked) Run(in Input, label int, res *Result) {
 	net := c.net
 	p := net.Config.Neuron
@@ -139,33 +140,26 @@ func (c *Clocked) Run(in Input, label int, res *Result) {
 			res.Spikes[l+1] += len(c.spk[l])
 
 			// I(t+1) = B(t) + S_pre(t)·Wᵀ, with S_pre the input or the layer below.
+			pre, preX := idx, x
+			if l > 0 {
+				pre, preX = c.spk[l-1], nil
+			}
 			cur := c.cur[l]
 			clear(cur)
-			if l == 0 {
-				if x == nil {
-					lay.W.Deliver(cur, idx)
-				} else {
-					lay.W.DeliverWeighted(cur, idx, x)
-				}
+			if preX == nil {
+				lay.W.Deliver(cur, pre)
 			} else {
-				lay.W.Deliver(cur, c.spk[l-1])
+				lay.W.DeliverWeighted(cur, pre, preX)
 			}
-			bias := net.Config.Bias
-			if bias {
-				for j, b := range lay.W.Row(lay.W.Pre - 1) {
-					cur[j] += b
-				}
+			bias := c.rows[lay.W.Pre-1 : lay.W.Pre]
+			if net.Config.Bias {
+				lay.W.Deliver(cur, bias)
 			}
+
 			if c.learn {
-				tr := c.tr[l]
-				switch {
-				case l > 0:
-					tr.Step(c.spk[l-1], nil)
-				default:
-					tr.Step(idx, x)
-				}
-				if bias {
-					tr.Q[lay.W.Pre-1] = 1
+				c.tr[l].Step(pre, preX)
+				if net.Config.Bias {
+					c.tr[l].Q[bias[0]] = 1
 				}
 			}
 		}
