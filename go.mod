@@ -1,6 +1,6 @@
 module github.com/snnsim/snnsim
 
-go 1.26
+go 1.26.0
 
 require (
 	github.com/emirpasic/gods v1.18.1
@@ -8,6 +8,7 @@ require (
 	github.com/schollz/progressbar/v3 v3.19.1
 	github.com/urfave/cli/v2 v2.27.7
 	github.com/viterin/vek v0.4.3
+	golang.org/x/mod v0.43.0
 	gonum.org/v1/gonum v0.17.0
 )
 

