@@ -231,7 +231,8 @@ const (
 // TrainEpoch trains one epoch over set in shuffled mini-batches. After every batch it calls
 // progress, if not nil, with the samples done and the running statistics. It stops between
 // batches when ctx is done and returns ctx.Err(); the weights then hold a partial epoch.
-func (tr *Trainer) TrainEpoch(ctx context.Context, set Dataset, progress func(Stats)) (Stats, error) {
+func (tr *Trainer) TrainEpoch(ctx context.Context, set Dataset,
+	progress func(Stats)) (Stats, error) {
 	if err := check(tr.Net, set); err != nil {
 		return Stats{}, err
 	}

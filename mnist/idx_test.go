@@ -527,8 +527,8 @@ func TestHugeHeader(t *testing.T) {
 
 func TestModuleDir(t *testing.T) {
 	got, err := moduleDir("/cache", "v0.0.0-20150320212226-2fbe10d0fa63")
-	want := filepath.Join("/cache", "github.com/petar/!go!m!n!i!s!t@v0.0.0-20150320212226-2fbe10d0fa63",
-		"data")
+	want := filepath.Join("/cache",
+		"github.com/petar/!go!m!n!i!s!t@v0.0.0-20150320212226-2fbe10d0fa63", "data")
 	if err != nil || got != want {
 		t.Errorf("moduleDir = %q, %v; want %q", got, err, want)
 	}

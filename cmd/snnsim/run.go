@@ -302,7 +302,10 @@ func trainer(c *cli.Context) (*engine.Trainer, error) {
 	}
 	cfg := d.net
 	cfg.Hidden = hidden
-	cfg.Neuron = neuron.Params{Alpha: float32(c.Float64("alpha")), Theta: float32(c.Float64("threshold"))}
+	cfg.Neuron = neuron.Params{
+		Alpha: float32(c.Float64("alpha")),
+		Theta: float32(c.Float64("threshold")),
+	}
 	cfg.Beta = float32(c.Float64("beta"))
 	cfg.Bias = c.Bool("bias")
 	cfg.InitGain = c.Float64("init-gain")
@@ -352,7 +355,8 @@ func loadMNIST(dir string) (train, test *mnist.Set, err error) {
 }
 
 // trainEpoch trains one epoch with a progress bar on stderr.
-func trainEpoch(ctx context.Context, tr *engine.Trainer, set engine.Dataset, quiet bool) (engine.Stats, error) {
+func trainEpoch(ctx context.Context, tr *engine.Trainer, set engine.Dataset,
+	quiet bool) (engine.Stats, error) {
 	bar := progressbar.NewOptions(set.Len(),
 		progressbar.OptionSetWriter(os.Stderr),
 		progressbar.OptionSetVisibility(!quiet),
