@@ -1,0 +1,72 @@
+package aedat
+
+import "fmt"
+
+// Event is one polarity event from a DVS sensor.
+type Event struct {
+	// Time is the timestamp in microseconds.
+	Time int64
+	// X and Y are the pixel coordinates, with (0, 0) at the top left of the sensor.
+	X, Y uint16
+	// On is true for a brightness increase (ON event), false for a decrease (OFF).
+	On bool
+}
+
+// Info describes an AEDAT file, as far as its header and first packets tell.
+type Info struct {
+	// Version is the format version: "2.0", "3.1" or "4.0".
+	Version string
+	// Chip names the sensor, such as "DVS128" or "DAVIS346", when the file says.
+	Chip string
+	// Width and Height are the sensor size in pixels, or 0 when unknown.
+	Width, Height int
+	// HeaderBytes is the length of the text (or 4.0 IOHeader) header, in bytes.
+	HeaderBytes int64
+}
+
+// Reader streams the polarity events of one AEDAT file, in file order. Its use follows
+// bufio.Scanner:
+//
+//	for r.Next() {
+//		e := r.Event()
+//		…
+//	}
+//	if err := r.Err(); err != nil { … }
+type Reader interface {
+	// Info describes the file.
+	Info() Info
+	// Next advances to the next polarity event and reports whether there is one. It
+	// returns false at the end of the file or at the first fault.
+	Next() bool
+	// Event returns the event Next advanced to.
+	Event() Event
+	// Err returns the fault that stopped Next, or nil at a clean end of file.
+	Err() error
+	// Skipped counts the records read but not decoded as polarity events, by kind.
+	Skipped() map[string]int64
+}
+
+// FormatError reports corrupt input: a file that breaks its format's rules.
+type FormatError struct {
+	File   string
+	Offset int64 // byte offset of the fault
+	Msg    string
+}
+
+// Error implements error.
+func (e *FormatError) Error() string {
+	return fmt.Sprintf("aedat: %s: byte %d: %s", e.File, e.Offset, e.Msg)
+}
+
+// UnsupportedError reports valid input that this package cannot decode, such as an
+// unknown version or a compression it does not implement.
+type UnsupportedError struct {
+	File   string
+	Offset int64
+	Msg    string
+}
+
+// Error implements error.
+func (e *UnsupportedError) Error() string {
+	return fmt.Sprintf("aedat: %s: byte %d: unsupported: %s", e.File, e.Offset, e.Msg)
+}
