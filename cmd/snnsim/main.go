@@ -38,13 +38,13 @@ func newApp() *cli.App {
 		Description: "snnsim runs layered networks of leaky integrate-and-fire neurons.\n" +
 			"Clocked mode steps every neuron through time in mini-batches and trains\n" +
 			"with feedback alignment and the SuperSpike surrogate gradient.",
-		Commands:        []*cli.Command{runCommand()},
+		Commands:        []*cli.Command{runCommand(), inspectCommand()},
 		HideHelpCommand: true,
 		Writer:          os.Stdout,
 		ErrWriter:       os.Stderr,
 		Action: func(c *cli.Context) error {
 			if c.Args().Present() {
-				return fmt.Errorf("unknown command %q (want run; see snnsim --help)",
+				return fmt.Errorf("unknown command %q (want run or inspect; see snnsim --help)",
 					c.Args().First())
 			}
 			return cli.ShowAppHelp(c)

@@ -187,3 +187,31 @@ func TestHelpExplainsFlags(t *testing.T) {
 		t.Errorf("run --help does not show the default of --steps:\n%s", out)
 	}
 }
+
+// TestInspect describes the real DAVIS346 recording and checks the counts its provenance
+// note gives, then a file that breaks off: described up to the fault, status 1.
+func TestInspect(t *testing.T) {
+	out, stderr, status := snnsim(t, "inspect", "--json",
+		filepath.Join("..", "..", "aedat", "testdata", "davis346_aestream.aedat4"))
+	if status != 0 {
+		t.Fatalf("inspect: status %d: %s", status, stderr)
+	}
+	var rec recording
+	if err := json.Unmarshal([]byte(out), &rec); err != nil {
+		t.Fatalf("inspect --json %q: %v", out, err)
+	}
+	if rec.Version != "4.0" || rec.Width != 346 || rec.Height != 260 || rec.Events != 117667 ||
+		rec.On != 72363 || rec.Off != 117667-72363 || rec.Skipped["frame"] == 0 {
+		t.Errorf("inspect: %+v", rec)
+	}
+	if span := rec.Last - rec.First; span < 120_000 || span > 140_000 {
+		t.Errorf("inspect: time span %d µs, want about 0.13 s", span)
+	}
+
+	out, stderr, status = snnsim(t, "inspect",
+		filepath.Join("..", "..", "aedat", "testdata", "dvs128_jaer_header_only.aedat"))
+	if status != 1 || !strings.Contains(out, "DVS128, 128×128") ||
+		!strings.Contains(stderr, "truncated record") {
+		t.Errorf("inspect of a broken file: status %d\nstdout %s\nstderr %s", status, out, stderr)
+	}
+}
