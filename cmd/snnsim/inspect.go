@@ -125,12 +125,16 @@ func (r *recording) print(w io.Writer) {
 		for _, k := range slices.Sorted(maps.Keys(r.Skipped)) {
 			kinds = append(kinds, fmt.Sprintf("%s %d", k, r.Skipped[k]))
 		}
-		fmt.Fprintf(w, "skipped     %s\n", strings.Join(kinds, ", "))
+		unit := "records"
+		if r.Version == "4.0" {
+			unit = "packets" // 4.0 skips whole packets without decompressing them
+		}
+		fmt.Fprintf(w, "skipped     %s %s\n", strings.Join(kinds, ", "), unit)
 	}
 	if r.Backwards > 0 {
 		fmt.Fprintf(w, "time order  %d events earlier than the one before\n", r.Backwards)
 	}
-	fmt.Fprintf(w, "event rate  %.4g events/s\n", r.EventRate)
+	fmt.Fprintf(w, "event rate  %.0f events/s\n", r.EventRate)
 	if r.Fault != "" {
 		fmt.Fprintf(w, "fault       decoding stopped: %s\n", r.Fault)
 	}
