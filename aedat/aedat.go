@@ -14,13 +14,14 @@ type Event struct {
 
 // Info describes an AEDAT file, as far as its header and first packets tell.
 type Info struct {
-	// Version is the format version: "2.0", "3.1" or "4.0".
+	// Version is the format version: "1.0", "2.0", "3.1" or "4.0".
 	Version string
 	// Chip names the sensor, such as "DVS128" or "DAVIS346", when the file says.
 	Chip string
 	// Width and Height are the sensor size in pixels, or 0 when unknown.
 	Width, Height int
-	// HeaderBytes is the length of the text (or 4.0 IOHeader) header, in bytes.
+	// HeaderBytes is the offset of the first event data: the text header with its version
+	// line, or for 4.0 the version line, the IOHeader and its 4-byte size.
 	HeaderBytes int64
 }
 
@@ -42,7 +43,8 @@ type Reader interface {
 	Event() Event
 	// Err returns the fault that stopped Next, or nil at a clean end of file.
 	Err() error
-	// Skipped counts the records read but not decoded as polarity events, by kind.
+	// Skipped counts the records read but not decoded as polarity events, by kind; for
+	// 4.0, whose packets are skipped whole without decompressing them, it counts packets.
 	Skipped() map[string]int64
 }
 

@@ -16,7 +16,8 @@
 // there: the events it returned before the fault remain valid, and Err returns the fault.
 // A file that ends inside a record or packet is corrupt (truncated): a *FormatError, not
 // io.ErrUnexpectedEOF. Errors of the underlying io.Reader are returned as they are.
-// No field read from a file decides the size of an allocation.
+// No field read from a file decides the size of an allocation: buffers grow as bytes
+// arrive, up to fixed limits (16 MiB for a 4.0 header or packet).
 //
 // # Coordinates and polarity
 //

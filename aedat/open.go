@@ -53,7 +53,7 @@ func NewReader(r io.Reader, name string) (Reader, error) {
 	p, err := br.Peek(br.Size())
 	if len(p) == 0 {
 		if err != nil && err != io.EOF {
-			return nil, err
+			return nil, fmt.Errorf("aedat: %s: byte 0: %w", name, err)
 		}
 		return nil, formatErr(name, 0, "not an AEDAT file: empty")
 	}

@@ -60,11 +60,15 @@ type v3Reader struct {
 	pos, n   int    // next and end event index in buf
 	left     int64  // polarity events of the packet not yet read into buf
 	skipRest int64  // bytes after the packet's eventNumber events
-	overflow int64  // eventTSOverflow of the current packet
-	w, h     uint32 // sensor size of the current packet's source, or 0
-	pktOff   int64  // offset of the current packet's header
-	pktLen   int64  // bytes of events of the current packet
-	pending  error  // fault to report once the events before it are returned
+	// skipKind and skipCount name and count the records of a packet being skipped; they
+	// are added to skipped once its bytes have all been read.
+	skipKind  string
+	skipCount int64
+	overflow  int64  // eventTSOverflow of the current packet
+	w, h      uint32 // sensor size of the current packet's source, or 0
+	pktOff    int64  // offset of the current packet's header
+	pktLen    int64  // bytes of events of the current packet
+	pending   error  // fault to report once the events before it are returned
 }
 
 // newV3Reader reads the header of a 3.1 file.
@@ -145,6 +149,10 @@ func (r *v3Reader) Next() bool {
 			}
 			r.skipRest = 0
 		}
+		if r.skipKind != "" {
+			r.skipped[r.skipKind] += r.skipCount
+			r.skipKind = ""
+		}
 		r.nextPacket()
 	}
 	return false
@@ -211,9 +219,9 @@ func (r *v3Reader) nextPacket() {
 		return
 	}
 	if typ != v3PolarityType {
-		r.skipped[v3TypeName(typ)] += int64(number)
 		r.pktOff, r.pktLen = at, total
 		r.skipRest = total
+		r.skipKind, r.skipCount = v3TypeName(typ), int64(number)
 		return
 	}
 	if size != v3PolaritySize || tsOff != 4 {
@@ -225,6 +233,10 @@ func (r *v3Reader) nextPacket() {
 	r.left = int64(number)
 	r.skipRest = int64(capacity-number) * v3PolaritySize
 	r.overflow = int64(overflow)
-	s := r.sources[int(src)]
+	// A source the header does not declare is held to the sensor of the file.
+	s, ok := r.sources[int(src)]
+	if !ok {
+		s = sensorSize{width: r.info.Width, height: r.info.Height}
+	}
 	r.w, r.h = uint32(s.width), uint32(s.height)
 }

@@ -203,3 +203,29 @@ func TestV3FlatMemory(t *testing.T) {
 		t.Errorf("%v allocations to read %d bytes; want a bounded number", allocs, len(data))
 	}
 }
+
+// TestV3SkipCountsWhatArrived checks that a skipped packet that breaks off is not counted
+// with the records its header promised.
+func TestV3SkipCountsWhatArrived(t *testing.T) {
+	data := polPacket(v3Header("DVS128"), 0, []Event{{Time: 1, X: 3, Y: 4, On: true}})
+	data = appendPacket(data, pkt3{0, 1, 8, 4, 0, 1000000, 1000000, 1000000},
+		make([]byte, 80))
+	r, evs, err := decode(t, data)
+	if len(evs) != 1 || errKind(err) != "format" || !strings.Contains(err.Error(), "trunc") {
+		t.Fatalf("%d events, error %v; want 1 event and a truncation", len(evs), err)
+	}
+	if n := r.Skipped()["special"]; n != 0 {
+		t.Errorf("Skipped()[special] = %d for a packet that broke off", n)
+	}
+}
+
+// TestV3UndeclaredSource checks that events of a source the header does not declare are
+// held to the file's sensor.
+func TestV3UndeclaredSource(t *testing.T) {
+	ev := []Event{{Time: 5, X: 500, Y: 500, On: true}}
+	data := appendPacket(v3Header("DVS128"), pkt3{1, 7, 8, 4, 0, 1, 1, 1}, polPayload(ev))
+	_, evs, err := decode(t, data)
+	if len(evs) != 0 || errKind(err) != "format" || !strings.Contains(err.Error(), "outside") {
+		t.Errorf("%d events, error %v; want a pixel-outside-sensor fault", len(evs), err)
+	}
+}

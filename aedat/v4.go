@@ -44,8 +44,8 @@ const (
 const (
 	v4VersionLine   = "#!AER-DAT4.0\r\n"
 	v4MaxHeader     = 1 << 24 // bytes of IOHeader flatbuffer
-	v4MaxPacket     = 1 << 28 // bytes of one packet as stored
-	v4MaxDecoded    = 1 << 28 // bytes of one packet once decompressed
+	v4MaxPacket     = 1 << 24 // bytes of one packet as stored
+	v4MaxDecoded    = 1 << 24 // bytes of one packet once decompressed: a million events
 	v4EventSize     = 16      // sizeof(Event) in Events.fbs
 	v4PacketHdrSize = 8       // sizeof(PacketHeader) in FileDataTable.fbs
 )
@@ -128,12 +128,14 @@ func (r *v4Reader) readHeader() error {
 	if size > v4MaxHeader {
 		return r.formatErr(start, "IOHeader size %d exceeds %d bytes", size, v4MaxHeader)
 	}
-	buf := make([]byte, size)
-	n, err = io.ReadFull(r.br, buf)
-	r.off += int64(n)
-	if err != nil {
-		return r.formatErr(r.off, "truncated IOHeader: %d of %d bytes", n, size)
+	// The buffer grows as bytes arrive, so a size field on a short file allocates little.
+	var hb bytes.Buffer
+	got, err := hb.ReadFrom(io.LimitReader(r.br, int64(size)))
+	r.off += got
+	if err != nil || got < int64(size) {
+		return r.formatErr(r.off, "truncated IOHeader: %d of %d bytes", got, size)
 	}
+	buf := hb.Bytes()
 	body := start + 4
 	// As for the text headers, HeaderBytes counts the version line: it is the offset of
 	// the first packet.
@@ -339,11 +341,6 @@ func (r *v4Reader) nextPacket() {
 	r.elems, r.idx, r.n = nil, 0, 0
 	for {
 		if r.tablePos >= 0 && r.off >= r.tablePos {
-			if r.off > r.tablePos {
-				r.err = r.formatErr(r.pktOff, "packet runs past dataTablePosition %d",
-					r.tablePos)
-				return
-			}
 			r.done = true
 			return
 		}

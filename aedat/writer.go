@@ -25,8 +25,8 @@ var writerSensors = []sensorSize{
 // given; a Reader returns them unchanged.
 //
 // The errors of a Writer are those of the underlying io.Writer, or errors that report a
-// wrong argument, which begin "aedat: writer:". After an error, Write, Flush and Close
-// return it again.
+// wrong argument, which begin "aedat: writer:". After an error of the io.Writer, Write,
+// Flush and Close return it again; a wrong argument fails only its own call.
 type Writer struct {
 	bw       *bufio.Writer
 	info     Info

@@ -49,7 +49,7 @@ type recording struct {
 	First       int64            `json:"first_us"`
 	Last        int64            `json:"last_us"`
 	EventRate   float64          `json:"events_per_second"`
-	Fault       string           `json:"fault,omitempty"`
+	Fault       string           `json:"fault,omitempty"` // JSON only; text goes to stderr
 	WallSeconds float64          `json:"wall_seconds"`
 }
 
@@ -74,7 +74,7 @@ func inspect(c *cli.Context) error {
 	for f.Next() {
 		e := f.Event()
 		if rec.Events == 0 {
-			rec.First = e.Time
+			rec.First, rec.Last = e.Time, e.Time
 		}
 		rec.First, rec.Last = min(rec.First, e.Time), max(rec.Last, e.Time)
 		rec.Events++
@@ -135,7 +135,4 @@ func (r *recording) print(w io.Writer) {
 		fmt.Fprintf(w, "time order  %d events earlier than the one before\n", r.Backwards)
 	}
 	fmt.Fprintf(w, "event rate  %.0f events/s\n", r.EventRate)
-	if r.Fault != "" {
-		fmt.Fprintf(w, "fault       decoding stopped: %s\n", r.Fault)
-	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -14,16 +15,16 @@ import (
 	"github.com/snnsim/snnsim/engine"
 )
 
-// binary is the snnsim command built once for the tests that run it as a user would.
-var binary string
+// command is the snnsim command built once for the tests that run it as a user would.
+var command string
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "snnsim-test")
 	if err != nil {
 		panic(err)
 	}
-	binary = filepath.Join(dir, "snnsim")
-	build := exec.Command("go", "build", "-o", binary, ".")
+	command = filepath.Join(dir, "snnsim")
+	build := exec.Command("go", "build", "-o", command, ".")
 	build.Stderr = os.Stderr
 	if err := build.Run(); err != nil {
 		panic("building snnsim: " + err.Error())
@@ -36,7 +37,7 @@ func TestMain(m *testing.M) {
 // snnsim runs the command and returns its stdout, stderr and exit status.
 func snnsim(t *testing.T, args ...string) (stdout, stderr string, status int) {
 	t.Helper()
-	cmd := exec.Command(binary, args...)
+	cmd := exec.Command(command, args...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
@@ -133,7 +134,7 @@ func TestSaveLoadSameAccuracy(t *testing.T) {
 // command stops with status 130 and that the last checkpoint still loads.
 func TestInterruptKeepsCheckpoint(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "net.snn")
-	cmd := exec.Command(binary, "run", "--train-limit", "2000", "--test-limit", "100",
+	cmd := exec.Command(command, "run", "--train-limit", "2000", "--test-limit", "100",
 		"--epochs", "1000", "--save", path, "--quiet")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -206,6 +207,26 @@ func TestInspect(t *testing.T) {
 	}
 	if span := rec.Last - rec.First; span < 120_000 || span > 140_000 {
 		t.Errorf("inspect: time span %d µs, want about 0.13 s", span)
+	}
+
+	// Two DVS128 events at −16 µs and −11 µs: the time range is theirs, not zero's.
+	neg := filepath.Join(t.TempDir(), "negative.aedat")
+	data := []byte("#!AER-DAT2.0\r\n# AEChip: ch.unizh.ini.jaer.chip.retina.DVS128\r\n")
+	for _, ts := range []int32{-16, -11} {
+		data = binary.BigEndian.AppendUint32(data, 0)
+		data = binary.BigEndian.AppendUint32(data, uint32(ts))
+	}
+	if err := os.WriteFile(neg, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, status = snnsim(t, "inspect", "--json", neg)
+	rec = recording{}
+	if err := json.Unmarshal([]byte(out), &rec); status != 0 || err != nil {
+		t.Fatalf("inspect %s: status %d, %v: %s", neg, status, err, stderr)
+	}
+	if rec.Events != 2 || rec.First != -16 || rec.Last != -11 {
+		t.Errorf("inspect %s: %d events from %d to %d µs, want 2 from -16 to -11",
+			neg, rec.Events, rec.First, rec.Last)
 	}
 
 	out, stderr, status = snnsim(t, "inspect",
