@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"strconv"
 	"strings"
 
@@ -59,26 +58,18 @@ type v4Stream struct {
 
 // v4Reader decodes the polarity events of an AEDAT 4.0 file, one packet at a time.
 type v4Reader struct {
-	br   *bufio.Reader
-	name string
-	off  int64 // bytes consumed from the start of the file
+	readerBase // off counts the bytes consumed from the start of the file
+	br         *bufio.Reader
 
-	info       Info
 	comp       int32
 	maxDecoded int64 // cap on a decompressed packet: v4MaxDecoded, lowered in tests
 	tablePos   int64 // dataTablePosition, or -1
 	streams    map[int32]v4Stream
-	skipped    map[string]int64
 	xMax       int // exclusive coordinate bounds, or 0 when unknown
 	yMax       int
 	pktOff     int64 // offset of the current packet's header
 	elems      []byte
 	idx, n     int
-	ev         Event
-	err        error
-	done       bool
-	backwards  int64        // events whose timestamp is below the one before
-	started    bool         // an event was returned
 	raw        bytes.Buffer // the current packet as stored, reused
 	dec        bytes.Buffer // the current packet decompressed, reused
 	src        bytes.Reader
@@ -92,12 +83,9 @@ type v4Reader struct {
 // long, br has already consumed. It reads and checks the IOHeader.
 func newV4Reader(br *bufio.Reader, name string, offset int64) (Reader, error) {
 	r := &v4Reader{
-		br:       br,
-		name:     name,
-		off:      offset,
-		tablePos: -1,
-		skipped:  make(map[string]int64),
-
+		readerBase: readerBase{name: name, off: offset, skipped: make(map[string]int64)},
+		br:         br,
+		tablePos:   -1,
 		maxDecoded: v4MaxDecoded,
 	}
 	r.info.Version = "4.0"
@@ -291,22 +279,6 @@ func chipName(source string) string {
 	return source
 }
 
-// Info implements Reader.
-func (r *v4Reader) Info() Info { return r.info }
-
-// Event implements Reader.
-func (r *v4Reader) Event() Event { return r.ev }
-
-// Err implements Reader.
-func (r *v4Reader) Err() error { return r.err }
-
-// Skipped implements Reader. For 4.0 files it counts packets, by stream kind. The map is
-// a copy.
-func (r *v4Reader) Skipped() map[string]int64 { return maps.Clone(r.skipped) }
-
-// Backwards returns how many events had a smaller timestamp than the event before them.
-func (r *v4Reader) Backwards() int64 { return r.backwards }
-
 // Next implements Reader.
 func (r *v4Reader) Next() bool {
 	for r.err == nil && !r.done {
@@ -321,14 +293,13 @@ func (r *v4Reader) Next() bool {
 					"%dx%d sensor", r.idx, x, y, r.xMax, r.yMax)
 				return false
 			}
-			t := int64(binary.LittleEndian.Uint64(e[0:]))
-			if r.started && t < r.ev.Time {
-				r.backwards++
-			}
-			r.started = true
-			r.ev = Event{Time: t, X: uint16(x), Y: uint16(y), On: e[12] != 0}
 			r.idx++
-			return true
+			return r.emit(Event{
+				Time: int64(binary.LittleEndian.Uint64(e[0:])),
+				X:    uint16(x),
+				Y:    uint16(y),
+				On:   e[12] != 0,
+			})
 		}
 		r.nextPacket()
 	}
