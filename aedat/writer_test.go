@@ -10,6 +10,29 @@ import (
 	"testing"
 )
 
+// roundTrip writes evs as an AEDAT 3.1 file described by info and reads it back.
+func roundTrip(t *testing.T, info Info, evs []Event) (*Writer, Reader, []Event) {
+	t.Helper()
+	var buf bytes.Buffer
+	w, err := NewWriter(&buf, info)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range evs {
+		if err := w.Write(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r, got, err := decode(t, buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w, r, got
+}
+
 func TestWriterRoundTrip(t *testing.T) {
 	tests := []struct {
 		name string
@@ -42,23 +65,7 @@ func TestWriterRoundTrip(t *testing.T) {
 				Event{Time: 5<<31 + 12345, X: 0, Y: 0, On: true},
 				Event{Time: 1<<31 + 1, X: 3, Y: 3},
 			)
-			var buf bytes.Buffer
-			w, err := NewWriter(&buf, tt.info)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, e := range evs {
-				if err := w.Write(e); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if err := w.Close(); err != nil {
-				t.Fatal(err)
-			}
-			r, got, err := decode(t, buf.Bytes())
-			if err != nil {
-				t.Fatal(err)
-			}
+			w, r, got := roundTrip(t, tt.info, evs)
 			if !reflect.DeepEqual(got, evs) {
 				t.Fatalf("round trip changed the events (%d in, %d out)", len(evs), len(got))
 			}
@@ -143,24 +150,7 @@ func TestWriterRealRoundTrip(t *testing.T) {
 		t.Fatalf("reading the 4.0 file: %d events, %v", len(want), err)
 	}
 
-	var buf bytes.Buffer
-	w, err := NewWriter(&buf, f.Info())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range want {
-		if err := w.Write(e); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-
-	r, got, err := decode(t, buf.Bytes())
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, r, got := roundTrip(t, f.Info(), want)
 	if info := r.Info(); info.Version != "3.1" || info.Width != 346 || info.Height != 260 {
 		t.Errorf("3.1 copy: Info = %+v, want 3.1 346x260", info)
 	}
