@@ -3,6 +3,7 @@ package aedat
 import (
 	"bufio"
 	"encoding/binary"
+	"io"
 	"strings"
 )
 
@@ -64,7 +65,40 @@ type v2Reader struct {
 	br     *bufio.Reader
 	rec    int // record size: 6 for 1.0, 8 for 2.0
 	layout chipLayout
-	buf    [8]byte
+
+	// Records are read v2ChunkRecords at a time into chunk, which starts at byte
+	// chunkOff; pos and n index its whole records. A fault met while filling it waits
+	// in pending until the records before it have been returned; eof marks a clean end.
+	chunk    []byte
+	chunkOff int64
+	pos, n   int
+	pending  error
+	eof      bool
+}
+
+// v2ChunkRecords is how many records the 1.0 and 2.0 readers read at a time.
+const v2ChunkRecords = 4096
+
+// fill reads the next chunk of records.
+func (r *v2Reader) fill() {
+	if r.chunk == nil {
+		r.chunk = make([]byte, v2ChunkRecords*r.rec)
+	}
+	r.chunkOff = r.off
+	got, err := io.ReadFull(r.br, r.chunk)
+	r.off += int64(got)
+	r.pos, r.n = 0, got/r.rec
+	switch {
+	case err == nil:
+	case err == io.EOF || err == io.ErrUnexpectedEOF:
+		r.eof = true
+		if part := got % r.rec; part != 0 {
+			r.pending = formatErr(r.name, r.chunkOff+int64(r.n*r.rec),
+				"truncated record: %d of %d bytes before end of file", part, r.rec)
+		}
+	default:
+		r.pending = err
+	}
 }
 
 // newV2Reader reads the header of a 1.0 or 2.0 file.
@@ -102,11 +136,21 @@ func newV2Reader(br *bufio.Reader, name, version string) (Reader, error) {
 // Next implements Reader.
 func (r *v2Reader) Next() bool {
 	for !r.done {
-		at := r.off
-		b := r.buf[:r.rec]
-		if !r.readFull(r.br, b, "record", true) {
-			return false
+		if r.pos >= r.n {
+			switch {
+			case r.pending != nil:
+				return r.fail(r.pending)
+			case r.eof:
+				r.done = true
+				return false
+			}
+			r.fill()
+			continue
 		}
+		at := r.chunkOff + int64(r.pos*r.rec)
+		b := r.chunk[r.pos*r.rec : (r.pos+1)*r.rec]
+		r.pos++
+
 		var addr uint32
 		var ts int32
 		if r.rec == 6 {
