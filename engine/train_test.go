@@ -361,26 +361,33 @@ func TestLoadBadCheckpoint(t *testing.T) {
 	}
 }
 
-// TestTrainingLearnsMNIST trains one epoch on 3,000 real training digits and checks that
-// the network clearly learns: accuracy on 1,000 real test digits far above chance (10%).
+// TestTrainingLearnsMNIST trains one epoch on 3,000 real training digits with each
+// optimiser and checks that the network clearly learns: accuracy on 1,000 real test
+// digits far above chance (10%), and a lower test loss.
 func TestTrainingLearnsMNIST(t *testing.T) {
 	train, test := loadMNIST(t)
-	net, tc := wmnist(t)
-	tr, err := NewTrainer(net, tc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	before := evaluate(t, net, tc, test.Subset(1000))
-	st, err := tr.TrainEpoch(context.Background(), train.Subset(3000), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	after := evaluate(t, net, tc, test.Subset(1000))
-	t.Logf("test accuracy %.1f%% before, %.1f%% after; train loss %.3f",
-		100*before.Accuracy(), 100*after.Accuracy(), st.MeanLoss())
-	if after.Accuracy() < 0.6 || after.MeanLoss() >= before.MeanLoss() {
-		t.Errorf("after one epoch on 3,000 digits: test accuracy %.1f%%, loss %.3f → %.3f",
-			100*after.Accuracy(), before.MeanLoss(), after.MeanLoss())
+	for _, c := range []struct {
+		optimizer string
+		lr, want  float64
+	}{{"adam", 2e-3, 0.6}, {"sgd", 2e-3, 0.3}} {
+		net, tc := wmnist(t)
+		tc.Optimizer, tc.LR = c.optimizer, c.lr
+		tr, err := NewTrainer(net, tc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := evaluate(t, net, tc, test.Subset(1000))
+		st, err := tr.TrainEpoch(context.Background(), train.Subset(3000), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		after := evaluate(t, net, tc, test.Subset(1000))
+		t.Logf("%s: test accuracy %.1f%% before, %.1f%% after; train loss %.3f", c.optimizer,
+			100*before.Accuracy(), 100*after.Accuracy(), st.MeanLoss())
+		if after.Accuracy() < c.want || after.MeanLoss() >= before.MeanLoss() {
+			t.Errorf("%s, one epoch on 3,000 digits: test accuracy %.1f%%, loss %.3f → %.3f",
+				c.optimizer, 100*after.Accuracy(), before.MeanLoss(), after.MeanLoss())
+		}
 	}
 }
 
