@@ -564,26 +564,6 @@ func checkErrType(t *testing.T, err error) {
 	}
 }
 
-func BenchmarkV4(b *testing.B) {
-	data := realV4(b)
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	var n int64
-	for b.Loop() {
-		r, err := readV4(v4RealFile, data)
-		if err != nil {
-			b.Fatal(err)
-		}
-		for r.Next() {
-			n++
-		}
-		if err := r.Err(); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "events/s")
-}
-
 // TestV4NewReader reads the real file through NewReader, which detects the version.
 func TestV4NewReader(t *testing.T) {
 	r, err := NewReader(bytes.NewReader(realV4(t)), v4RealFile)
