@@ -16,7 +16,7 @@
 // Clocked steps every neuron of every layer through T time steps per sample. Only spikes
 // do synaptic work: a silent input or neuron adds nothing to the next layer's current.
 //
-// # Learning (model 1)
+// # Learning
 //
 // Trainer trains with mini-batches and a local, online rule. The loss is the cross-entropy
 // of the softmax of the output spike counts c over the last learning window, the last K

@@ -14,6 +14,8 @@ import (
 // Config describes a layered network: Inputs presynaptic inputs, then one LIF layer per
 // entry of Hidden, then Outputs LIF output neurons, each layer fully connected to the next.
 type Config struct {
+	// Inputs is the number of inputs, Hidden the sizes of the hidden layers from the
+	// input side, and Outputs the size of the output layer.
 	Inputs  int
 	Hidden  []int
 	Outputs int
@@ -57,7 +59,7 @@ type Layer struct {
 	Feedback *synapse.Dense
 }
 
-// Network is a layered LIF network with its weights. The same Network runs in every engine.
+// Network is a layered LIF network: its description and its weights.
 type Network struct {
 	Config Config
 	Layers []*Layer

@@ -45,8 +45,7 @@ type TrainConfig struct {
 
 // TODO(snnsim): on MNIST, test accuracy levels off at about 97.7% (97.71% after the
 // default 8 epochs, 97.68% after 10) while training accuracy passes 99.7%. Reaching 98%
-// needs better generalisation; a 1,000-neuron hidden layer, decoupled weight decay and a
-// 20-step window did not help in trials.
+// needs a regulariser or a readout that generalises better.
 
 // DefaultTrainConfig holds the training defaults: T = 25 steps with a window of K = 10,
 // Poisson input at gain 1, mini-batches of 32, Adam at a learning rate of 0.002 that

@@ -1,5 +1,5 @@
-// Package neuron holds the leaky integrate-and-fire (LIF) neuron that both of snnsim's
-// engines simulate, and the surrogate derivative used to train it.
+// Package neuron holds the leaky integrate-and-fire (LIF) neuron that snnsim simulates,
+// and the surrogate derivative used to train it.
 //
 // A population of LIF neurons advances in discrete time steps t = 0, 1, 2, … as
 //
@@ -15,8 +15,7 @@
 // I at t+1 and the membrane at t+2.
 //
 // Params.Step carries out the U and S lines for a whole population; the I line belongs to
-// the caller, who owns the weights. Decay gives the exact membrane decay over a gap of
-// several steps, so that an event-driven engine can skip the steps in which nothing happens.
+// the caller, who owns the weights.
 //
 // For learning, H has no useful derivative. SuperSpike replaces ∂S/∂U with
 //

@@ -52,9 +52,3 @@ func (p Params) Step(u, cur []float32, spikes []int32) []int32 {
 	}
 	return spikes[:n]
 }
-
-// Decay returns the factor α^n by which a membrane without input shrinks over n steps. It is
-// exact for whole steps: Decay(n) equals n repeated multiplications by α up to rounding.
-func (p Params) Decay(n int) float32 {
-	return float32(math.Pow(float64(p.Alpha), float64(n)))
-}

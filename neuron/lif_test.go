@@ -47,17 +47,6 @@ func TestStepConstantCurrent(t *testing.T) {
 	}
 }
 
-func TestDecay(t *testing.T) {
-	p := Params{Alpha: 0.9, Theta: 1}
-	x := float32(1)
-	for n := range 50 {
-		if d := p.Decay(n); math.Abs(float64(d-x)) > 1e-5 {
-			t.Fatalf("Decay(%d) = %v, stepping gives %v", n, d, x)
-		}
-		x *= p.Alpha
-	}
-}
-
 func TestValidate(t *testing.T) {
 	for _, p := range []Params{
 		{Alpha: 0, Theta: 1}, {Alpha: 1.1, Theta: 1}, {Alpha: 0.9, Theta: 0},

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -55,7 +54,8 @@ type recording struct {
 
 func inspect(c *cli.Context) error {
 	if c.NArg() != 1 {
-		return errors.New("inspect: want one FILE (see snnsim inspect --help)")
+		return fmt.Errorf("inspect: want one FILE, after any flags, not %q "+
+			"(see snnsim inspect --help)", c.Args().Slice())
 	}
 	path := c.Args().First()
 	start := time.Now()

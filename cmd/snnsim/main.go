@@ -21,7 +21,7 @@ func main() {
 	err := newApp().RunContext(ctx, os.Args)
 	switch {
 	case err == nil:
-	case errors.Is(err, context.Canceled):
+	case errors.Is(err, errInterrupted):
 		fmt.Fprintln(os.Stderr, "snnsim:", err)
 		os.Exit(exitInterrupted)
 	default:
@@ -38,10 +38,9 @@ func newApp() *cli.App {
 		Description: "snnsim runs layered networks of leaky integrate-and-fire neurons.\n" +
 			"Clocked mode steps every neuron through time in mini-batches and trains\n" +
 			"with feedback alignment and the SuperSpike surrogate gradient.",
-		Commands:        []*cli.Command{runCommand(), inspectCommand()},
-		HideHelpCommand: true,
-		Writer:          os.Stdout,
-		ErrWriter:       os.Stderr,
+		Commands:  []*cli.Command{runCommand(), inspectCommand()},
+		Writer:    os.Stdout,
+		ErrWriter: os.Stderr,
 		Action: func(c *cli.Context) error {
 			if c.Args().Present() {
 				return fmt.Errorf("unknown command %q (want run or inspect; see snnsim --help)",

@@ -56,7 +56,8 @@ func runCommand() *cli.Command {
 					"(the intensity as a constant drive)"},
 			&cli.Float64Flag{Name: "gain", Value: shortest(d.train.Gain),
 				Usage: "Poisson spike probability per unit intensity, capped at 1"},
-			&cli.Float64Flag{Name: "lr", Value: d.train.LR, Usage: "learning rate of the first epoch"},
+			&cli.Float64Flag{Name: "lr", Value: d.train.LR, Usage: "learning rate of the first " +
+				"epoch; the default suits adam, while sgd does better at about 0.005"},
 			&cli.Float64Flag{Name: "lr-decay", Value: d.train.Decay,
 				Usage: "factor applied to the learning rate after every epoch"},
 			&cli.IntFlag{Name: "batch", Value: d.train.Batch, Usage: "mini-batch size"},
@@ -188,7 +189,7 @@ func run(c *cli.Context) error {
 	t0 := time.Now()
 	ev, err := engine.Evaluate(c.Context, tr.Net, tr.Config, test)
 	if err != nil {
-		return fmt.Errorf("interrupted while testing: %w", err)
+		return interruption(err, "while testing")
 	}
 	testTime := time.Since(t0)
 
@@ -218,10 +219,10 @@ func trainEpochs(c *cli.Context, tr *engine.Trainer, set engine.Dataset, epochs 
 		elapsed += time.Since(t0)
 		if err != nil {
 			if saved >= 0 {
-				return nil, fmt.Errorf("interrupted in epoch %d; %s holds epoch %d: %w",
-					tr.Epoch+1, save, saved, err)
+				return nil, interruption(err, "in epoch %d; %s holds epoch %d",
+					tr.Epoch+1, save, saved)
 			}
-			return nil, fmt.Errorf("interrupted in epoch %d: %w", tr.Epoch+1, err)
+			return nil, interruption(err, "in epoch %d", tr.Epoch+1)
 		}
 		sum.Epochs++
 		sum.Samples = st.Samples
@@ -240,6 +241,18 @@ func trainEpochs(c *cli.Context, tr *engine.Trainer, set engine.Dataset, epochs 
 		}
 	}
 	return sum, nil
+}
+
+// errInterrupted marks a run stopped by Ctrl-C or SIGTERM.
+var errInterrupted = errors.New("interrupted")
+
+// interruption says where a cancelled run stopped, as an error matching errInterrupted;
+// any other error passes through unchanged.
+func interruption(err error, where string, args ...any) error {
+	if !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return fmt.Errorf("%w "+where, append([]any{errInterrupted}, args...)...)
 }
 
 // checkWritable reports whether a checkpoint can be written at path, before any training
