@@ -50,9 +50,9 @@ type Reader interface {
 
 // FormatError reports corrupt input: a file that breaks its format's rules.
 type FormatError struct {
-	File   string
-	Offset int64 // byte offset of the fault
-	Msg    string
+	File   string // the file, as named to Open or NewReader
+	Offset int64  // byte offset of the fault
+	Msg    string // what is wrong there
 }
 
 // Error implements error.
@@ -63,9 +63,9 @@ func (e *FormatError) Error() string {
 // UnsupportedError reports valid input that this package cannot decode, such as an
 // unknown version or a compression it does not implement.
 type UnsupportedError struct {
-	File   string
-	Offset int64
-	Msg    string
+	File   string // the file, as named to Open or NewReader
+	Offset int64  // byte offset of what is not supported
+	Msg    string // what it is
 }
 
 // Error implements error.

@@ -13,7 +13,7 @@ import (
 // Label is one labelled gesture of a DVS128 Gesture trial: the events of a recording
 // with Start <= Time < End show gesture Class.
 type Label struct {
-	Class      int
+	Class      int   // the gesture class, as the file numbers it
 	Start, End int64 // microseconds, in the time base of the recording's events
 }
 

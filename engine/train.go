@@ -108,6 +108,7 @@ func check(net *Network, set Dataset) error {
 
 // Stats sums what a network did over a set of samples.
 type Stats struct {
+	// Samples counts the samples run, and Correct those classified correctly.
 	Samples int
 	Correct int
 	// Loss is the summed cross-entropy, in nats.
@@ -190,6 +191,8 @@ func (w *worker) run(set Dataset, i int, seed, stream uint64, res *Result) {
 
 // Trainer trains a Network in the clocked engine with feedback alignment.
 type Trainer struct {
+	// Net is the network being trained, Config its training hyper-parameters and Opt
+	// the optimiser that applies the updates.
 	Net    *Network
 	Config TrainConfig
 	Opt    optim.Optimizer

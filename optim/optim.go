@@ -42,8 +42,12 @@ func vec(x []float32) blas32.Vector { return blas32.Vector{N: len(x), Data: x, I
 // parameter slice, and T counts the steps taken; all three start empty and are saved with a
 // checkpoint so that training resumes exactly.
 type Adam struct {
+	// Beta1 and Beta2 are the decay rates β₁ and β₂ of the moments, and Eps the ε that
+	// keeps the step finite.
 	Beta1, Beta2, Eps float64
 
+	// T counts the steps taken; M and V hold the first and second moments, one slice
+	// per parameter slice.
 	T    int
 	M, V [][]float32
 }

@@ -13,8 +13,10 @@ const narrow = 32
 // Dense is a fully connected projection from Pre to Post neurons. W holds Wᵀ row-major:
 // W[i*Post+j] is the weight from presynaptic neuron i to postsynaptic neuron j.
 type Dense struct {
+	// Pre and Post are the numbers of presynaptic and postsynaptic neurons.
 	Pre, Post int
-	W         []float32
+	// W holds the Pre×Post weights, one row per presynaptic neuron.
+	W []float32
 }
 
 // NewDense returns a Pre×Post projection with all weights zero.

@@ -9,8 +9,10 @@ package synapse
 // where X(t) is the presynaptic activity at step t (spikes, or intensities for rate-coded
 // input). P(t) equals ∂U(t)/∂W for every synapse leaving that neuron.
 type Trace struct {
+	// Alpha is the decay α per step, the same as the membrane's.
 	Alpha float32
-	P, Q  []float32
+	// P and Q hold P(t) and Q(t), one value per presynaptic neuron.
+	P, Q []float32
 }
 
 // NewTrace returns a zeroed trace for n presynaptic neurons.
