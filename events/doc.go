@@ -1,5 +1,5 @@
-// Package events holds timed events for event-driven simulation, and the priority queue
-// that orders them.
+// Package events holds timed events for event-driven simulation, the priority queue that
+// orders them, and the Grid that maps the pixels of an event sensor onto input neurons.
 //
 // An Event is something that happens to one neuron at one instant: an input spike arriving,
 // or a spike delivered after its synaptic delay. Times are integers in microseconds. The
