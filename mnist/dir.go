@@ -68,56 +68,48 @@ func Load(dir string) (train, test *Set, err error) {
 		return nil, nil, newError(dir, errsNotFound, "not a directory")
 	}
 
+	// The two sets are read at the same time; each is an image file and its labels.
+	files := [2][2]string{{trainImagesFile, trainLabelsFile}, {testImagesFile, testLabelsFile}}
 	var (
-		trainImages, testImages []byte
-		trainN, testN           int
-		trainLabels, testLabels []byte
-		paths                   [4]string
-		errs                    [4]error
-		wg                      sync.WaitGroup
+		sets [2]*Set
+		errs [2]error
+		wg   sync.WaitGroup
 	)
-	wg.Go(func() {
-		paths[0], errs[0] = readFile(dir, trainImagesFile, func(f *os.File, path string) error {
-			var err error
-			trainImages, trainN, err = ReadImages(f, path)
-			return err
-		})
-	})
-	wg.Go(func() {
-		paths[1], errs[1] = readFile(dir, trainLabelsFile, func(f *os.File, path string) error {
-			var err error
-			trainLabels, err = ReadLabels(f, path)
-			return err
-		})
-	})
-	wg.Go(func() {
-		paths[2], errs[2] = readFile(dir, testImagesFile, func(f *os.File, path string) error {
-			var err error
-			testImages, testN, err = ReadImages(f, path)
-			return err
-		})
-	})
-	wg.Go(func() {
-		paths[3], errs[3] = readFile(dir, testLabelsFile, func(f *os.File, path string) error {
-			var err error
-			testLabels, err = ReadLabels(f, path)
-			return err
-		})
-	})
+	for k, names := range files {
+		wg.Go(func() { sets[k], errs[k] = loadSet(dir, names[0], names[1]) })
+	}
 	wg.Wait()
 	for _, err := range errs {
 		if err != nil {
 			return nil, nil, err
 		}
 	}
-	if err := checkCounts(trainN, len(trainLabels), paths[0], paths[1]); err != nil {
-		return nil, nil, err
+	return sets[0], sets[1], nil
+}
+
+// loadSet reads one image file and its label file from dir, and checks that their counts
+// agree.
+func loadSet(dir, imagesFile, labelsFile string) (*Set, error) {
+	var s Set
+	var n int
+	imagesPath, err := readFile(dir, imagesFile, func(f *os.File, path string) (err error) {
+		s.Images, n, err = ReadImages(f, path)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
-	if err := checkCounts(testN, len(testLabels), paths[2], paths[3]); err != nil {
-		return nil, nil, err
+	labelsPath, err := readFile(dir, labelsFile, func(f *os.File, path string) (err error) {
+		s.Labels, err = ReadLabels(f, path)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
-	return &Set{Images: trainImages, Labels: trainLabels},
-		&Set{Images: testImages, Labels: testLabels}, nil
+	if err := checkCounts(n, len(s.Labels), imagesPath, labelsPath); err != nil {
+		return nil, err
+	}
+	return &s, nil
 }
 
 // readFile opens name or name.gz in dir and passes it to read. It returns
