@@ -167,18 +167,18 @@ func (b *readerBase) fail(err error) bool {
 	return false
 }
 
-// readFull reads len(p) bytes at b.off, advancing it. With boundary, an end of input
-// before the first byte is a clean end of file; any other short read is truncation.
-func (b *readerBase) readFull(r io.Reader, p []byte, what string, boundary bool) (ok bool) {
+// readFull reads len(p) bytes at b.off, advancing it. An end of input before the first
+// byte is a clean end of file; any other short read is truncation.
+func (b *readerBase) readFull(r io.Reader, p []byte, what string) (ok bool) {
 	n, err := io.ReadFull(r, p)
 	switch {
 	case err == nil:
 		b.off += int64(n)
 		return true
-	case err == io.EOF && boundary:
+	case err == io.EOF:
 		b.done = true
 		return false
-	case err == io.EOF || err == io.ErrUnexpectedEOF:
+	case err == io.ErrUnexpectedEOF:
 		b.fail(formatErr(b.name, b.off, "truncated %s: %d of %d bytes before end of file",
 			what, n, len(p)))
 		return false

@@ -181,7 +181,7 @@ func (r *v3Reader) discard(n int64) bool {
 // nextPacket reads a packet header and sets up the reading or skipping of its events.
 func (r *v3Reader) nextPacket() {
 	at := r.off
-	if !r.readFull(r.br, r.hdr[:], "packet header", true) {
+	if !r.readFull(r.br, r.hdr[:], "packet header") {
 		return
 	}
 	le := binary.LittleEndian
