@@ -33,8 +33,7 @@ type Encoder struct {
 	level  []float32 // their intensities (rate)
 	thresh []uint64  // their spike probabilities p as p·2³² (Poisson)
 
-	idx []int32
-	x   []float32
+	idx []int32 // the spikes of the current step, reused
 }
 
 // New returns an encoder of the given kind. For Poisson, gain scales intensity into spike
