@@ -3,6 +3,7 @@ package engine
 import (
 	"math"
 
+	"github.com/snnsim/snnsim/neuron"
 	"github.com/snnsim/snnsim/synapse"
 )
 
@@ -15,8 +16,15 @@ type Clocked struct {
 	window int
 	learn  bool
 
-	u, cur [][]float32 // U(t) and I(t), per layer
-	spk    [][]int32   // S(t) as neuron indices, per layer
+	// Per layer: the scaled membranes V, U(t), I(t), and S(t) as neuron indices.
+	v, u, cur [][]float32
+	spk       [][]int32
+
+	// The scale of the membranes, its rebasing span in steps (0 for none), and the
+	// factors for every step from the reference step t₀ up to the span.
+	scale   neuron.Scale
+	span    int
+	factors []neuron.Factors
 
 	// Over the learning window: output spike counts, output membrane sums, and per layer
 	// and window step the surrogate σ′(U(t)) and the presynaptic trace P(t).
@@ -52,7 +60,18 @@ type Result struct {
 func NewClocked(net *Network, steps, window int, learn bool) *Clocked {
 	c := &Clocked{net: net, steps: steps, window: window, learn: learn}
 	widest := net.Config.Outputs
+	p := net.Config.Neuron
+	c.scale = p.Scale(1)
+	c.span = int(c.scale.Span)
+	n := steps
+	if c.span > 0 {
+		n = min(n, c.span)
+	}
+	for t := range n {
+		c.factors = append(c.factors, p.Factors(c.scale, int64(t)))
+	}
 	for _, lay := range net.Layers {
+		c.v = append(c.v, make([]float32, lay.N))
 		c.u = append(c.u, make([]float32, lay.N))
 		c.cur = append(c.cur, make([]float32, lay.N))
 		c.spk = append(c.spk, make([]int32, 0, lay.N))
@@ -97,6 +116,12 @@ type Input interface {
 // Run simulates one sample from rest, drawing X(t) from in, and stores what the network
 // did in res. label is used only for the loss, which is 0 for a label that names no
 // output neuron.
+//
+// The membranes are integrated in the scaled form of neuron.Scale, the same arithmetic as
+// the event engine's, so that both engines fire the same spikes on the same input. At
+// step t each layer, from the top down, reads its U(t) and S(t) for learning, takes its
+// current I(t) to U(t+1) and S(t+1), and gathers I(t+1) from the layer below's S(t),
+// which that layer has not yet replaced.
 func (c *Clocked) Run(in Input, label int, res *Result) {
 	net := c.net
 	p := net.Config.Neuron
@@ -105,8 +130,10 @@ func (c *Clocked) Run(in Input, label int, res *Result) {
 	nl := len(net.Layers)
 
 	for l := range nl {
+		clear(c.v[l])
 		clear(c.u[l])
 		clear(c.cur[l])
+		c.spk[l] = c.spk[l][:0]
 		if c.learn {
 			c.tr[l].Reset()
 		}
@@ -119,25 +146,39 @@ func (c *Clocked) Run(in Input, label int, res *Result) {
 	res.Spikes = res.Spikes[:nl+1]
 	clear(res.Spikes)
 
+	t0 := 0 // the scaled membranes' reference step
 	for t := range c.steps {
 		idx, x := in.Step()
 		res.Spikes[0] += len(idx)
 		k := t - first
+		if c.span > 0 && t-t0 >= c.span {
+			for l := range nl {
+				for j := range c.v[l] {
+					c.v[l][j] *= c.scale.Rebase
+				}
+			}
+			t0 += c.span
+		}
+		f := c.factors[t-t0]
 
-		for l, lay := range net.Layers {
+		for l := nl - 1; l >= 0; l-- {
+			lay := net.Layers[l]
 			if k >= 0 && c.learn {
 				sur.GradInto(c.sg[l][k], c.u[l])
 				copy(c.pw[l][k], c.tr[l].P)
 			}
+			res.Spikes[l+1] += len(c.spk[l])
 			if l == nl-1 && k >= 0 {
 				for j, v := range c.u[l] {
 					c.mem[j] += v
 				}
+				for _, j := range c.spk[l] {
+					c.count[j]++
+				}
 			}
 
-			// S(t) and U(t+1) from U(t) and I(t).
-			c.spk[l] = p.Step(c.u[l], c.cur[l], c.spk[l][:0])
-			res.Spikes[l+1] += len(c.spk[l])
+			// S(t+1) and U(t+1) from U(t) and I(t).
+			c.spk[l] = p.StepScaled(c.v[l], c.cur[l], c.u[l], f, c.spk[l][:0])
 
 			// I(t+1) = B(t) + S_pre(t)·Wᵀ, with S_pre the input or the layer below.
 			pre, preX := idx, x
@@ -161,11 +202,6 @@ func (c *Clocked) Run(in Input, label int, res *Result) {
 				if net.Config.Bias {
 					c.tr[l].Q[bias[0]] = 1
 				}
-			}
-		}
-		if k >= 0 {
-			for _, j := range c.spk[nl-1] {
-				c.count[j]++
 			}
 		}
 	}

@@ -14,8 +14,11 @@
 // keeps any excess. The current is a one-step buffer, so a presynaptic spike at t changes
 // I at t+1 and the membrane at t+2.
 //
-// Params.Step carries out the U and S lines for a whole population; the I line belongs to
-// the caller, who owns the weights.
+// Params.StepScaled carries out the U and S lines for a whole population; the I line
+// belongs to the caller, who owns the weights. It keeps the membrane in a scaled form (see
+// Scale), in which a neuron that receives nothing needs no update at all. Both of snnsim's
+// engines use it: the clocked one at every step, the event one only when an event reaches
+// a neuron.
 //
 // For learning, H has no useful derivative. SuperSpike replaces ∂S/∂U with
 //

@@ -3,7 +3,6 @@ package neuron
 import (
 	"fmt"
 	"math"
-	"slices"
 )
 
 // Params are the constants of a LIF population.
@@ -27,28 +26,4 @@ func (p Params) Validate() error {
 		return fmt.Errorf("neuron: threshold %v must be a positive number", p.Theta)
 	}
 	return nil
-}
-
-// Step advances a population by one time step. On entry u holds U(t) and cur holds I(t); on
-// return u holds U(t+1) = α·U(t) + I(t) − S(t)·θ. The indices of the neurons that fired,
-// S(t) = H(U(t) − θ), are appended to spikes in increasing order and returned.
-//
-// Step costs O(len(u)) and does not allocate unless spikes has to grow.
-func (p Params) Step(u, cur []float32, spikes []int32) []int32 {
-	cur = cur[:len(u)]
-	n := len(spikes)
-	spikes = slices.Grow(spikes, len(u))[:n+len(u)]
-
-	// Branch-free: a trained layer fires at unpredictable places, and a mispredicted
-	// branch per neuron costs more than writing every index and keeping those that fired.
-	for j, v := range u {
-		s := 0
-		if v >= p.Theta {
-			s = 1
-		}
-		u[j] = p.Alpha*v + cur[j] - float32(s)*p.Theta
-		spikes[n] = int32(j)
-		n += s
-	}
-	return spikes[:n]
 }

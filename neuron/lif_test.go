@@ -2,6 +2,7 @@ package neuron
 
 import (
 	"math"
+	"math/rand/v2"
 	"slices"
 	"testing"
 )
@@ -9,41 +10,121 @@ import (
 // tol is the float32 rounding allowed between a hand-computed value and the simulation.
 const tol = 1e-6
 
-func TestStepOnce(t *testing.T) {
+// run steps a population through the scaled form from rest, with the given current at
+// every step, and returns U(1), U(2), … and the spikes S(1), S(2), …. It rebases the
+// way the engines do.
+func run(p Params, cur [][]float32) (us [][]float32, ss [][]int32) {
+	s := p.Scale(1)
+	n := len(cur[0])
+	v, u := make([]float32, n), make([]float32, n)
+	var t0 int64
+	for t := range int64(len(cur)) {
+		if s.Span > 0 && t-t0 >= s.Span {
+			for j := range v {
+				v[j] *= s.Rebase
+			}
+			t0 += s.Span
+		}
+		spikes := p.StepScaled(v, cur[t], u, p.Factors(s, t-t0), nil)
+		us, ss = append(us, slices.Clone(u)), append(ss, spikes)
+	}
+	return us, ss
+}
+
+func TestStepScaledOnce(t *testing.T) {
 	p := Params{Alpha: 0.5, Theta: 1}
-	u := []float32{0.6, 1.0, 1.5, -0.4}
-	cur := []float32{0.2, 0.3, -0.1, 0}
+	us, ss := run(p, [][]float32{{0.2, 1, 1.5, -0.4}, {0, 0, 0, 0}})
 
-	spikes := p.Step(u, cur, nil)
-
-	// By hand: below θ, α·U + I; at or above θ, α·U + I − θ.
-	want := []float32{0.5*0.6 + 0.2, 0.5*1.0 + 0.3 - 1, 0.5*1.5 - 0.1 - 1, 0.5 * -0.4}
-	for j := range want {
-		if math.Abs(float64(u[j]-want[j])) > tol {
-			t.Errorf("U[%d](t+1) = %v, want %v", j, u[j], want[j])
+	// By hand: U(1) = I(0); U(2) = α·U(1) + I(1) − S(1)·θ.
+	want := [][]float32{{0.2, 1, 1.5, -0.4}, {0.1, 0.5 - 1, 0.75 - 1, -0.2}}
+	for step := range want {
+		for j := range want[step] {
+			if math.Abs(float64(us[step][j]-want[step][j])) > tol {
+				t.Errorf("U_%d(%d) = %v, want %v", j, step+1, us[step][j], want[step][j])
+			}
 		}
 	}
-	if !slices.Equal(spikes, []int32{1, 2}) {
-		t.Errorf("spikes = %v, want [1 2] (H(0) = 1: a neuron at θ fires)", spikes)
+	if !slices.Equal(ss[0], []int32{1, 2}) || len(ss[1]) != 0 {
+		t.Errorf("spikes = %v, want [[1 2] []] (H(0) = 1: a neuron at θ fires)", ss)
 	}
 }
 
-// TestStepConstantCurrent drives one neuron with I = 0.5 for six steps and compares every
-// membrane value and spike with the recurrence worked out by hand for α = 0.9, θ = 1.
-func TestStepConstantCurrent(t *testing.T) {
-	p := Params{Alpha: 0.9, Theta: 1}
+// TestStepScaledConstantCurrent drives one neuron with I = 0.5 for six steps and compares
+// every membrane value and spike with the recurrence worked out by hand for α = 0.9, θ = 1.
+func TestStepScaledConstantCurrent(t *testing.T) {
 	wantU := []float32{0.5, 0.95, 1.355, 0.7195, 1.14755, 0.532795}
-	wantS := []bool{false, false, false, true, false, true}
+	wantS := []bool{false, false, true, false, true, false}
 
-	u := []float32{0}
+	cur := make([][]float32, len(wantU))
+	for i := range cur {
+		cur[i] = []float32{0.5}
+	}
+	us, ss := run(Params{Alpha: 0.9, Theta: 1}, cur)
 	for step := range wantU {
-		s := p.Step(u, []float32{0.5}, nil)
-		if fired := len(s) == 1; fired != wantS[step] {
-			t.Errorf("t=%d: S = %v, want %v", step, fired, wantS[step])
+		if fired := len(ss[step]) == 1; fired != wantS[step] {
+			t.Errorf("S(%d) = %v, want %v", step+1, fired, wantS[step])
 		}
-		if math.Abs(float64(u[0]-wantU[step])) > tol {
-			t.Errorf("U(%d) = %v, want %v", step+1, u[0], wantU[step])
+		if math.Abs(float64(us[step][0]-wantU[step])) > tol {
+			t.Errorf("U(%d) = %v, want %v", step+1, us[step][0], wantU[step])
 		}
+	}
+}
+
+// TestStepScaledRebase runs 300 steps of α = 0.7, which rebases every 63 steps, and
+// compares U with the plain recurrence U(t+1) = α·U(t) + I(t) − S(t)·θ in float64.
+func TestStepScaledRebase(t *testing.T) {
+	p := Params{Alpha: 0.7, Theta: 1}
+	if s := p.Scale(1); s.Span != 63 || s.Rebase > 1.0/(1<<32) {
+		t.Fatalf("span %d, rebase factor %v; want 63 and at most 2⁻³²", s.Span, s.Rebase)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	cur := make([][]float32, 300)
+	for i := range cur {
+		cur[i] = []float32{float32(rng.Float64() * 0.8)}
+	}
+	us, ss := run(p, cur)
+
+	var u float64
+	var s float64
+	for step := range cur {
+		u = 0.7*u + float64(cur[step][0]) - s*1
+		s = 0
+		if u >= 1 {
+			s = 1
+		}
+		if math.Abs(float64(us[step][0])-u) > 1e-5 {
+			t.Fatalf("U(%d) = %v, want %v", step+1, us[step][0], u)
+		}
+		if fired := len(ss[step]) == 1; fired != (s == 1) {
+			t.Fatalf("S(%d) = %v, want %v", step+1, fired, s == 1)
+		}
+	}
+}
+
+// TestScaleFactors checks At and Gain against α^n and the factors of one update.
+func TestScaleFactors(t *testing.T) {
+	p := Params{Alpha: 0.9, Theta: 2}
+	s := p.Scale(1000)
+	alpha := float64(p.Alpha) // 0.9 rounded to float32
+	for _, n := range []int64{0, 1, 7, 150} {
+		want := math.Pow(alpha, float64(n))
+		if got := s.At(n * 1000); math.Abs(float64(got)/want-1) > tol {
+			t.Errorf("At(%d steps) = %v, want %v", n, got, want)
+		}
+		if got := s.Gain(n * 1000); math.Abs(float64(got)*want-1) > tol {
+			t.Errorf("Gain(%d steps) = %v, want %v", n, got, 1/want)
+		}
+	}
+	if got, want := s.At(500), math.Sqrt(alpha); math.Abs(float64(got)/want-1) > tol {
+		t.Errorf("At(half a step) = %v, want %v", got, want)
+	}
+	f := p.Factors(s, 3000)
+	if math.Abs(float64(f.Reset)*math.Pow(alpha, 5)/2-1) > tol ||
+		math.Abs(float64(f.Gain*f.At)-1) > tol {
+		t.Errorf("Factors at 3 steps = %+v", f)
+	}
+	if s := (Params{Alpha: 1, Theta: 1}).Scale(1); s.Span != 0 || s.At(1e9) != 1 {
+		t.Errorf("α = 1: span %d, At = %v; want no rebasing and no decay", s.Span, s.At(1e9))
 	}
 }
 
