@@ -41,6 +41,11 @@ type Clocked struct {
 	fb    []float32
 	delta []float32
 	rows  []int32
+
+	// OnSpikes, when set, is called at every step t with the neurons of LIF layer layer
+	// (1 for the first) that fire at t, in increasing order. The slice is reused after the
+	// call returns.
+	OnSpikes func(t int64, layer int, neurons []int32)
 }
 
 // Result is what one sample did.
@@ -168,6 +173,9 @@ func (c *Clocked) Run(in Input, label int, res *Result) {
 				copy(c.pw[l][k], c.tr[l].P)
 			}
 			res.Spikes[l+1] += len(c.spk[l])
+			if c.OnSpikes != nil && len(c.spk[l]) > 0 {
+				c.OnSpikes(int64(t), l+1, c.spk[l])
+			}
 			if l == nl-1 && k >= 0 {
 				for j, v := range c.u[l] {
 					c.mem[j] += v

@@ -6,15 +6,27 @@ import (
 	"github.com/emirpasic/gods/queues/priorityqueue"
 )
 
-// Event is one timed event addressed to a neuron.
+// Kind says what an event does.
+type Kind uint8
+
+const (
+	// Spike is a spike of neuron Neuron of layer Layer reaching the layer above it, after
+	// its synaptic delay.
+	Spike Kind = iota
+	// Wake asks for neuron Neuron of layer Layer to be looked at again: it fired, and its
+	// membrane may still be over the threshold after the reset.
+	Wake
+)
+
+// Event is one timed event about one neuron.
 type Event struct {
 	// Time is when the event takes effect, in microseconds.
 	Time int64
-	// Layer and Neuron address the target: layer 0 is the input.
+	// Layer and Neuron name the neuron: layer 0 is the input.
 	Layer  int32
 	Neuron int32
-	// Value is the event's payload, such as a spike's weight; 1 for a plain spike.
-	Value float32
+	// Kind says what the event does.
+	Kind Kind
 }
 
 // item is an event with its insertion number, which breaks ties in time.

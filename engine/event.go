@@ -1,0 +1,316 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/snnsim/snnsim/events"
+	"github.com/snnsim/snnsim/neuron"
+)
+
+// EventDriven runs a Network event by event, in continuous time. Input spikes come one at
+// a time, each at its own time; a layer is updated only when a spike reaches it, and a
+// neuron that nothing reaches costs nothing, however long it stays silent.
+//
+// The model is the clocked one with its step Δ: α is the membrane's decay over Δ, a spike
+// reaches the next layer's current after the synaptic delay (Δ unless set otherwise), the
+// current reaches the membrane Δ later, and a spike takes θ/α from its membrane at once,
+// so that θ is gone one step later, as in U(t+1) = α·U(t) + I(t) − S(t)·θ. Between
+// events a membrane decays exactly, by α^(dt/Δ) over any dt. Spikes of one layer
+// travel through an events.Queue, which orders them by time and then by the order they
+// were sent, so a run is deterministic.
+//
+// On input whose times are whole multiples of Δ, an EventDriven fires exactly the spikes
+// of a Clocked simulator of the same network, at the same steps: both integrate the
+// membranes in the scaled form of neuron.Scale with the same arithmetic. Where several
+// spikes reach a layer at the same instant, they are summed first, in the order they were
+// sent, as the clocked engine sums a step's spikes.
+//
+// An EventDriven is not safe for concurrent use.
+type EventDriven struct {
+	net   *Network
+	step  int64
+	delay int64
+	scale neuron.Scale
+	q     *events.Queue
+	lays  []eventLayer
+
+	// Input spikes not yet processed: all arrive at time pendAt.
+	pend   []int32
+	pendAt int64
+	// last is the latest time processed or pending; an input due before it is late.
+	last int64
+
+	batch []events.Event // the queued events of the instant being processed
+	arr   []int32        // scratch: the spikes reaching one layer
+	wake  []int32        // scratch: the neurons of one layer to look at again
+
+	// Stats counts what the simulation did since it was made.
+	Stats EventStats
+
+	// OnSpikes, when set, is called with the neurons of LIF layer layer (1 for the first)
+	// that fire at time t, in increasing order. Calls come in order of time. The slice is
+	// reused after the call returns.
+	OnSpikes func(t int64, layer int, neurons []int32)
+}
+
+// eventLayer is the state of one LIF layer.
+type eventLayer struct {
+	v   []float32 // scaled membranes
+	cur []float32 // scratch: the summed current of several spikes arriving at once
+	u   []float32 // scratch: U after an update
+	spk []int32   // scratch: the neurons that fire
+	t0  int64     // the reference time of v
+}
+
+// EventStats counts the work of an EventDriven.
+type EventStats struct {
+	// Inputs counts the input spikes received.
+	Inputs int64
+	// Late counts input spikes that came after a later one: each is taken at the time of
+	// the latest input spike seen before it.
+	Late int64
+	// Spikes counts the spikes of each LIF layer.
+	Spikes []int64
+	// Synaptic counts synaptic events: one per spike per neuron it reaches.
+	Synaptic int64
+}
+
+// ErrEventBias reports a network with biases, which the event engine does not run: a
+// bias is a drive at every step, not an event.
+var ErrEventBias = errors.New("engine: the event engine does not run networks with biases")
+
+// NewEventDriven returns an event-driven simulator of net with time step step and
+// synaptic delay delay, both in microseconds and positive. Its clock starts at 0.
+func NewEventDriven(net *Network, step, delay int64) (*EventDriven, error) {
+	if net.Config.Bias {
+		return nil, ErrEventBias
+	}
+	if step <= 0 || delay <= 0 {
+		return nil, fmt.Errorf("engine: step %d µs and delay %d µs must be positive",
+			step, delay)
+	}
+	e := &EventDriven{
+		net:   net,
+		step:  step,
+		delay: delay,
+		scale: net.Config.Neuron.Scale(step),
+		q:     events.NewQueue(),
+		Stats: EventStats{Spikes: make([]int64, len(net.Layers))},
+	}
+	for _, lay := range net.Layers {
+		e.lays = append(e.lays, eventLayer{
+			v:   make([]float32, lay.N),
+			cur: make([]float32, lay.N),
+			u:   make([]float32, lay.N),
+			spk: make([]int32, 0, lay.N),
+		})
+	}
+	return e, nil
+}
+
+// Reset brings every neuron to rest, drops the spikes in flight and sets the clock to
+// origin. Stats keeps counting.
+func (e *EventDriven) Reset(origin int64) {
+	for l := range e.lays {
+		clear(e.lays[l].v)
+		e.lays[l].t0 = origin
+	}
+	e.q = events.NewQueue()
+	e.pend = e.pend[:0]
+	e.last = origin
+}
+
+// Input delivers a spike of input i at time t. Input spikes should come in order of time;
+// one that comes after a later one is counted in Stats.Late and taken at the later time.
+func (e *EventDriven) Input(t int64, i int32) {
+	at := t + e.delay
+	if at < e.last {
+		e.Stats.Late++
+		at = e.last
+	}
+	if len(e.pend) > 0 && at > e.pendAt {
+		e.flush()
+	}
+	e.pend = append(e.pend, i)
+	e.pendAt, e.last = at, at
+	e.Stats.Inputs++
+}
+
+// flush processes the queued events before the pending input spikes, then those spikes
+// together with whatever else happens at their time.
+func (e *EventDriven) flush() {
+	e.runBefore(e.pendAt)
+	e.instant(e.pendAt, e.pend)
+	e.pend = e.pend[:0]
+}
+
+// RunUntil processes everything that happens before time t: input spikes already given
+// and the spikes they cause. Spikes that fire at t or later are left in flight.
+func (e *EventDriven) RunUntil(t int64) {
+	if len(e.pend) > 0 && e.pendAt < t {
+		e.flush()
+	}
+	e.runBefore(t)
+	e.last = max(e.last, t)
+}
+
+// Drain processes every input spike given and every spike they cause, until the network
+// has nothing left in flight.
+func (e *EventDriven) Drain() {
+	if len(e.pend) > 0 {
+		e.flush()
+	}
+	for {
+		ev, ok := e.q.Peek()
+		if !ok {
+			return
+		}
+		e.instant(ev.Time, nil)
+		e.last = max(e.last, ev.Time)
+	}
+}
+
+// runBefore processes the queued events before t, instant by instant.
+func (e *EventDriven) runBefore(t int64) {
+	for {
+		ev, ok := e.q.Peek()
+		if !ok || ev.Time >= t {
+			return
+		}
+		e.instant(ev.Time, nil)
+	}
+}
+
+// instant processes everything that happens at time p: the input spikes in, and every
+// queued event at p. Nothing it does is due before p+1, so each instant is handled once.
+func (e *EventDriven) instant(p int64, in []int32) {
+	e.batch = e.batch[:0]
+	for {
+		ev, ok := e.q.Peek()
+		if !ok || ev.Time != p {
+			break
+		}
+		e.q.Pop()
+		e.batch = append(e.batch, ev)
+	}
+	for l := range e.lays {
+		arr, wake := e.arr[:0], e.wake[:0]
+		if l == 0 {
+			arr = append(arr, in...)
+		}
+		for _, ev := range e.batch {
+			switch {
+			case ev.Kind == events.Spike && int(ev.Layer) == l:
+				arr = append(arr, ev.Neuron)
+			case ev.Kind == events.Wake && int(ev.Layer) == l+1:
+				wake = append(wake, ev.Neuron)
+			}
+		}
+		if len(arr) > 0 || len(wake) > 0 {
+			e.update(l, p, arr, wake)
+		}
+		e.arr, e.wake = arr, wake
+	}
+}
+
+// update applies to LIF layer l at time p the spikes arr from the layer below, and looks
+// again at the neurons in wake. It finds the neurons that fire at p+Δ, resets them and
+// sends their spikes on.
+func (e *EventDriven) update(l int, p int64, arr, wake []int32) {
+	lay := &e.lays[l]
+	e.rebase(lay, p)
+	prm := e.net.Config.Neuron
+	f := prm.Factors(e.scale, p-lay.t0)
+	w := e.net.Layers[l].W
+	spk := lay.spk[:0]
+
+	switch {
+	case len(arr) == 1:
+		// One spike: its weights are the current; no need to sum them first.
+		spk = fire(lay.v, w.Row(int(arr[0])), f, prm.Theta, spk)
+	case len(arr) > 1:
+		w.Deliver(lay.cur, arr)
+		spk = prm.StepScaled(lay.v, lay.cur, lay.u, f, spk)
+		clear(lay.cur)
+	default:
+		slices.Sort(wake)
+		for _, j := range slices.Compact(wake) {
+			if float32(lay.v[j]*f.At) >= prm.Theta {
+				lay.v[j] -= f.Reset
+				spk = append(spk, j)
+			}
+		}
+	}
+	e.Stats.Synaptic += int64(len(arr) * w.Post)
+	lay.spk = spk
+	if len(spk) == 0 {
+		return
+	}
+
+	// The spikes fire at c = p+Δ. Each reaches the layer above after the delay. A neuron
+	// whose membrane would still be over the threshold at c+Δ without any input is looked
+	// at again at c, when the update that gives U(c+Δ) happens; so is every neuron whose
+	// layer rebases before then, since that changes the rounding.
+	c := p + e.step
+	e.Stats.Spikes[l] += int64(len(spk))
+	top := l == len(e.lays)-1
+	at := e.scale.At(c + e.step - lay.t0)
+	rebases := e.scale.Span > 0 && c-lay.t0 >= e.scale.Span
+	for _, j := range spk {
+		if !top {
+			e.q.Push(events.Event{Time: c + e.delay, Layer: int32(l + 1), Neuron: j})
+		}
+		if rebases || float32(lay.v[j]*at) >= prm.Theta {
+			e.q.Push(events.Event{Time: c, Layer: int32(l + 1), Neuron: j, Kind: events.Wake})
+		}
+	}
+	if e.OnSpikes != nil {
+		e.OnSpikes(c, l+1, spk)
+	}
+}
+
+// fire is StepScaled for a single spike whose weights are row: the same arithmetic,
+// without the current buffer.
+func fire(v, row []float32, f neuron.Factors, theta float32, spk []int32) []int32 {
+	row = row[:len(v)]
+	for j, x := range v {
+		x += float32(row[j] * f.Gain)
+		if float32(x*f.At) >= theta {
+			x -= f.Reset
+			spk = append(spk, int32(j))
+		}
+		v[j] = x
+	}
+	return spk
+}
+
+// Potential returns the membrane potential U of neuron j of LIF layer layer (1 for the
+// first) at time t, as far as the spikes processed so far make it: the spikes still in
+// flight or pending are not in it. t must not be before the last update of the layer. For
+// a neuron that fires at t, the result is after its reset.
+func (e *EventDriven) Potential(layer, j int, t int64) float32 {
+	lay := &e.lays[layer-1]
+	return float32(lay.v[j] * e.scale.At(t-lay.t0))
+}
+
+// maxRebase is the number of rebasings after which every float32 is 0: each multiplies
+// by at most 2⁻³², and 2¹²⁸·2⁻³²⁰ is below the smallest float32.
+const maxRebase = 10
+
+// rebase brings the reference time of lay as close to p as the clocked engine would,
+// multiplying by the rebasing factor once for each span passed, as that engine does.
+func (e *EventDriven) rebase(lay *eventLayer, p int64) {
+	span := e.scale.Span
+	if span == 0 || p-lay.t0 < span {
+		return
+	}
+	n := (p - lay.t0) / span
+	for range min(n, maxRebase) {
+		for j := range lay.v {
+			lay.v[j] *= e.scale.Rebase
+		}
+	}
+	lay.t0 += n * span
+}
