@@ -2,8 +2,14 @@ package engine
 
 import (
 	"context"
+	"fmt"
+	"image"
+	"math"
+	"slices"
 	"testing"
 
+	"github.com/snnsim/snnsim/aedat"
+	"github.com/snnsim/snnsim/events"
 	"github.com/snnsim/snnsim/mnist"
 )
 
@@ -75,4 +81,155 @@ func BenchmarkInferWMNIST(b *testing.B) {
 	}
 	b.ReportMetric(float64(samples)/b.Elapsed().Seconds(), "samples/s")
 	b.ReportMetric(st.SpikesPerSample()[1], "hidden-spikes/sample")
+}
+
+// wdvsFile is the recording of the W-DVS workload.
+const wdvsFile = "../aedat/testdata/davis346_aestream.aedat4"
+
+// wdvs returns the W-DVS input: the polarity events of the real DAVIS346 recording on a
+// 32×32×2 grid, played 40 times back to back, each copy shifted by the recording's
+// duration; times start at 0. It also returns the W-DVS network, 2,048 → 512 LIF → 11
+// LIF with weights from N(0, 0.03) and N(0, 0.1), τ = 20 ms over steps of 1 ms.
+func wdvs(tb testing.TB) (times []int64, inputs []int32, net *Network) {
+	tb.Helper()
+	f, err := aedat.Open(wdvsFile)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	info := f.Info()
+	grid, err := events.NewGrid(info.Width, info.Height, image.Rectangle{}, 32, 32)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var ts []int64
+	var in []int32
+	for f.Next() {
+		e := f.Event()
+		if n, ok := grid.Neuron(int(e.X), int(e.Y), e.On); ok {
+			ts, in = append(ts, e.Time), append(in, n)
+		}
+	}
+	if err := f.Err(); err != nil {
+		tb.Fatal(err)
+	}
+	first, span := ts[0], ts[len(ts)-1]-ts[0]+1
+	for copy := range int64(40) {
+		for k, t := range ts {
+			times = append(times, t-first+copy*span)
+			inputs = append(inputs, in[k])
+		}
+	}
+
+	cfg := DefaultConfig(grid.Inputs(), 11)
+	cfg.Hidden = []int{512}
+	cfg.Neuron.Alpha = float32(math.Exp(-1.0 / 20))
+	cfg.InitSigma = []float64{0.03, 0.1}
+	net, err = New(cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return times, inputs, net
+}
+
+// BenchmarkWDVS runs the W-DVS workload through the event engine, every event at its own
+// microsecond time, and through the clocked engine on the same events binned into 1 ms
+// steps (an input that has several events in a step gets their count as its drive). It
+// reports synaptic events per second: input spikes × 512 + hidden spikes × 11, over the
+// wall time. Run it with GOMAXPROCS=1 for the one-core figure.
+func BenchmarkWDVS(b *testing.B) {
+	times, inputs, net := wdvs(b)
+	const step = 1000
+
+	b.Run("event", func(b *testing.B) { benchEvent(b, net, step, times, inputs) })
+
+	// As the peer must: events on a grid of Δ, at most one per input per step.
+	for _, grid := range []int64{1000, 100} {
+		b.Run(fmt.Sprintf("event-grid-%dus", grid), func(b *testing.B) {
+			var ts []int64
+			var in []int32
+			seen := map[[2]int64]bool{}
+			for k, t := range times {
+				key := [2]int64{t / grid, int64(inputs[k])}
+				if !seen[key] {
+					seen[key] = true
+					ts, in = append(ts, t/grid*grid), append(in, inputs[k])
+				}
+			}
+			gnet := *net
+			gnet.Config.Neuron.Alpha = float32(math.Exp(-float64(grid) / 20e3))
+			benchEvent(b, &gnet, grid, ts, in)
+		})
+	}
+
+	b.Run("clocked-1ms", func(b *testing.B) {
+		steps := int(times[len(times)-1]/step) + 1
+		bins := make([]map[int32]float32, steps)
+		for k, t := range times {
+			m := bins[t/step]
+			if m == nil {
+				m = map[int32]float32{}
+				bins[t/step] = m
+			}
+			m[inputs[k]]++
+		}
+		in := make(binned, steps)
+		spikes := 0
+		for t, m := range bins {
+			for i := range m {
+				in[t].idx = append(in[t].idx, i)
+			}
+			slices.Sort(in[t].idx)
+			for _, i := range in[t].idx {
+				in[t].x = append(in[t].x, m[i])
+			}
+			spikes += len(m)
+		}
+		c := NewClocked(net, steps, 1, false)
+		var res Result
+		var syn int64
+		for b.Loop() {
+			play := in
+			c.Run(&play, 0, &res)
+			syn += int64(spikes)*512 + int64(res.Spikes[1])*11
+		}
+		b.ReportMetric(float64(syn)/b.Elapsed().Seconds(), "synevents/s")
+		b.ReportMetric(float64(spikes), "inputs/op")
+		b.ReportMetric(float64(res.Spikes[1]), "hidden/op")
+		b.ReportMetric(float64(res.Spikes[2]), "output/op")
+	})
+}
+
+// benchEvent runs the event engine over the input spikes, each at its own time, with
+// steps of step µs.
+func benchEvent(b *testing.B, net *Network, step int64, times []int64, inputs []int32) {
+	e, err := NewEventDriven(net, step, step)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		e.Reset(0)
+		for k, t := range times {
+			e.Input(t, inputs[k])
+		}
+		e.Drain()
+	}
+	s := e.Stats
+	n := float64(b.N)
+	b.ReportMetric(float64(s.Synaptic)/b.Elapsed().Seconds(), "synevents/s")
+	b.ReportMetric(float64(s.Inputs)/n, "inputs/op")
+	b.ReportMetric(float64(s.Spikes[0])/n, "hidden/op")
+	b.ReportMetric(float64(s.Spikes[1])/n, "output/op")
+}
+
+// binned is an Input that plays graded input, one step per call.
+type binned []struct {
+	idx []int32
+	x   []float32
+}
+
+func (s *binned) Step() ([]int32, []float32) {
+	st := (*s)[0]
+	*s = (*s)[1:]
+	return st.idx, st.x
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/viterin/vek/vek32"
+
 	"github.com/snnsim/snnsim/events"
 	"github.com/snnsim/snnsim/neuron"
 )
@@ -58,8 +60,7 @@ type EventDriven struct {
 // eventLayer is the state of one LIF layer.
 type eventLayer struct {
 	v   []float32 // scaled membranes
-	cur []float32 // scratch: the summed current of several spikes arriving at once
-	u   []float32 // scratch: U after an update
+	cur []float32 // scratch: the current of the spikes arriving at once
 	spk []int32   // scratch: the neurons that fire
 	t0  int64     // the reference time of v
 }
@@ -103,7 +104,6 @@ func NewEventDriven(net *Network, step, delay int64) (*EventDriven, error) {
 		e.lays = append(e.lays, eventLayer{
 			v:   make([]float32, lay.N),
 			cur: make([]float32, lay.N),
-			u:   make([]float32, lay.N),
 			spk: make([]int32, 0, lay.N),
 		})
 	}
@@ -228,12 +228,14 @@ func (e *EventDriven) update(l int, p int64, arr, wake []int32) {
 
 	switch {
 	case len(arr) == 1:
-		// One spike: its weights are the current; no need to sum them first.
-		spk = fire(lay.v, w.Row(int(arr[0])), f, prm.Theta, spk)
+		// One spike: its weights are the current.
+		vek32.MulNumber_Into(lay.cur, w.Row(int(arr[0])), f.Gain)
+		spk = integrate(lay.v, lay.cur, f, prm.Theta, spk)
 	case len(arr) > 1:
-		w.Deliver(lay.cur, arr)
-		spk = prm.StepScaled(lay.v, lay.cur, lay.u, f, spk)
 		clear(lay.cur)
+		w.Deliver(lay.cur, arr)
+		vek32.MulNumber_Inplace(lay.cur, f.Gain)
+		spk = integrate(lay.v, lay.cur, f, prm.Theta, spk)
 	default:
 		slices.Sort(wake)
 		for _, j := range slices.Compact(wake) {
@@ -271,17 +273,25 @@ func (e *EventDriven) update(l int, p int64, arr, wake []int32) {
 	}
 }
 
-// fire is StepScaled for a single spike whose weights are row: the same arithmetic,
-// without the current buffer.
-func fire(v, row []float32, f neuron.Factors, theta float32, spk []int32) []int32 {
-	row = row[:len(v)]
-	for j, x := range v {
-		x += float32(row[j] * f.Gain)
-		if float32(x*f.At) >= theta {
-			x -= f.Reset
-			spk = append(spk, int32(j))
+// integrate adds the scaled current cur = I·f.Gain to the scaled membranes v, then
+// resets the neurons that reach the threshold and appends them to spk. It is
+// neuron.Params.StepScaled without U, with the same roundings, in vector instructions.
+// Rounding is monotonic, so no neuron of a block fires unless the block's largest V
+// does, and the search looks inside only such blocks.
+func integrate(v, cur []float32, f neuron.Factors, theta float32, spk []int32) []int32 {
+	const block = 64
+	vek32.Add_Inplace(v, cur)
+	for lo := 0; lo < len(v); lo += block {
+		b := v[lo:min(lo+block, len(v))]
+		if float32(vek32.Max(b)*f.At) < theta {
+			continue
 		}
-		v[j] = x
+		for j, x := range b {
+			if float32(x*f.At) >= theta {
+				b[j] = x - f.Reset
+				spk = append(spk, int32(lo+j))
+			}
+		}
 	}
 	return spk
 }

@@ -28,6 +28,9 @@ type Config struct {
 	Bias bool
 	// InitGain scales the initial weights, drawn from N(0, (InitGain/√fan-in)²).
 	InitGain float64
+	// InitSigma, when set, gives the standard deviation of each layer's initial weights
+	// instead, one entry per LIF layer from the input side.
+	InitSigma []float64
 	// Seed seeds the initial weights and the feedback matrices.
 	Seed uint64
 }
@@ -79,7 +82,11 @@ func New(cfg Config) (*Network, error) {
 			rows++
 		}
 		lay := &Layer{N: n, W: synapse.NewDense(rows, n)}
-		fill(lay.W.W[:pre*n], cfg.InitGain/math.Sqrt(float64(pre)), cfg.Seed, uint64(2*l))
+		sigma := cfg.InitGain / math.Sqrt(float64(pre))
+		if cfg.InitSigma != nil {
+			sigma = cfg.InitSigma[l-1]
+		}
+		fill(lay.W.W[:pre*n], sigma, cfg.Seed, uint64(2*l))
 		if l < len(sizes)-1 {
 			lay.Feedback = synapse.NewDense(cfg.Outputs, n)
 			fill(lay.Feedback.W, 1/math.Sqrt(float64(cfg.Outputs)), cfg.Seed, uint64(2*l+1))
@@ -128,6 +135,15 @@ func (cfg *Config) validate() error {
 	}
 	if !finitePositive(cfg.InitGain) {
 		return fmt.Errorf("engine: initial weight gain %v must be a positive number", cfg.InitGain)
+	}
+	if cfg.InitSigma != nil && len(cfg.InitSigma) != len(sizes)-1 {
+		return fmt.Errorf("engine: %d initial weight deviations for %d layers",
+			len(cfg.InitSigma), len(sizes)-1)
+	}
+	for _, s := range cfg.InitSigma {
+		if !finitePositive(s) {
+			return fmt.Errorf("engine: initial weight deviation %v must be a positive number", s)
+		}
 	}
 	return nil
 }

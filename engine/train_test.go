@@ -480,6 +480,10 @@ func TestConfigValidate(t *testing.T) {
 			Beta: float32(math.Inf(1)), InitGain: 1}, "beta +Inf"},
 		{Config{Inputs: 3, Outputs: 2, Neuron: neuron.DefaultParams, Beta: 2,
 			InitGain: math.Inf(1)}, "gain +Inf"},
+		{Config{Inputs: 3, Outputs: 2, Neuron: neuron.DefaultParams, Beta: 2, InitGain: 1,
+			InitSigma: []float64{0.1, 0.1}}, "2 initial weight deviations for 1 layers"},
+		{Config{Inputs: 3, Outputs: 2, Neuron: neuron.DefaultParams, Beta: 2, InitGain: 1,
+			InitSigma: []float64{-1}}, "deviation -1"},
 	} {
 		if _, err := New(c.cfg); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("New(%+v) = %v, want an error with %q", c.cfg, err, c.want)
