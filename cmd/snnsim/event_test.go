@@ -1,0 +1,202 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var davis346 = filepath.Join("..", "..", "aedat", "testdata", "davis346_aestream.aedat4")
+
+// davisLabels are label rows for the DAVIS346 recording, out of order and with a class
+// twice, as DVS128 Gesture label files may be: three windows of 40 ms.
+const davisLabels = "class,startTime_usec,endTime_usec\n" +
+	"4,1633953691055950,1633953691095950\n" +
+	"2,1633953690975950,1633953691015950\n" +
+	"4,1633953691015950,1633953691055950\n"
+
+func runEventJSON(t *testing.T, args ...string) eventSummary {
+	t.Helper()
+	out, stderr, status := snnsim(t, append([]string{"run", "--mode", "event", "--json",
+		"--quiet"}, args...)...)
+	if status != 0 {
+		t.Fatalf("run %v: status %d: %s", args, status, stderr)
+	}
+	var s eventSummary
+	if err := json.Unmarshal([]byte(out), &s); err != nil {
+		t.Fatalf("run %v: %v in %q", args, err, out)
+	}
+	return s
+}
+
+// TestRunEvent streams the real DAVIS346 recording through the default network and
+// checks the counts: every event read and mapped, the synaptic events equal to the
+// spikes times their fan-out, and one answer per labelled window.
+func TestRunEvent(t *testing.T) {
+	dir := t.TempDir()
+	labels := filepath.Join(dir, "labels.csv")
+	if err := os.WriteFile(labels, []byte(davisLabels), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := runEventJSON(t, "--input", davis346, "--labels", labels)
+
+	if s.Events != 117667 || s.InputSpikes != 117667 || s.Outside != 0 || s.Late != 0 {
+		t.Errorf("events %d, input spikes %d, outside %d, late %d; want 117667 read and "+
+			"mapped", s.Events, s.InputSpikes, s.Outside, s.Late)
+	}
+	if len(s.Layers) != 3 || s.Layers[0] != 2048 || s.Layers[1] != 512 || s.Layers[2] != 11 {
+		t.Errorf("layers %v, want 2048-512-11", s.Layers)
+	}
+	if len(s.Spikes) != 2 || s.Spikes[0] == 0 || s.Spikes[1] == 0 {
+		t.Fatalf("spikes per layer %v: the network should fire", s.Spikes)
+	}
+	if want := s.InputSpikes*512 + s.Spikes[0]*11; s.Synaptic != want {
+		t.Errorf("synaptic events %d, want %d·512 + %d·11 = %d",
+			s.Synaptic, s.InputSpikes, s.Spikes[0], want)
+	}
+	if s.SimSeconds < 0.129 || s.SimSeconds > 0.131 {
+		t.Errorf("simulated %v s, want 0.13", s.SimSeconds)
+	}
+	if len(s.Windows) != 3 || s.Accuracy == nil {
+		t.Fatalf("windows %+v, accuracy %v; want three windows", s.Windows, s.Accuracy)
+	}
+	right, inWindows := 0, 0
+	for k, w := range s.Windows {
+		if k > 0 && w.Start < s.Windows[k-1].Start {
+			t.Errorf("windows out of order: %+v", s.Windows)
+		}
+		best := 0
+		for j, n := range w.Spikes {
+			inWindows += n
+			if n > w.Spikes[best] {
+				best = j
+			}
+		}
+		if w.Predicted != best+1 {
+			t.Errorf("window %d: predicted %d, but output neuron %d fired most: %v",
+				k, w.Predicted, best, w.Spikes)
+		}
+		if w.Predicted == w.Class {
+			right++
+		}
+	}
+	if inWindows == 0 || int64(inWindows) > s.Spikes[1] {
+		t.Errorf("%d output spikes in the windows, %d in all", inWindows, s.Spikes[1])
+	}
+	if *s.Accuracy != float64(right)/3 {
+		t.Errorf("accuracy %v, want %v", *s.Accuracy, float64(right)/3)
+	}
+
+	// The same recording, with its label file found beside it: the same run, exactly.
+	rec := filepath.Join(dir, "davis.aedat4")
+	data, err := os.ReadFile(davis346)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(rec, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "davis_labels.csv"), []byte(davisLabels),
+		0o644); err != nil {
+		t.Fatal(err)
+	}
+	again := runEventJSON(t, "--input", rec)
+	if again.Synaptic != s.Synaptic || again.Spikes[1] != s.Spikes[1] ||
+		len(again.Windows) != 3 || *again.Accuracy != *s.Accuracy {
+		t.Errorf("second run differs: %+v\nfirst: %+v", again, s)
+	}
+
+	// Another seed draws other weights.
+	other := runEventJSON(t, "--input", davis346, "--seed", "2")
+	if other.Spikes[0] == s.Spikes[0] {
+		t.Errorf("seeds 1 and 2 fired the same %d hidden spikes", s.Spikes[0])
+	}
+}
+
+// TestRunEventText checks the readable summary.
+func TestRunEventText(t *testing.T) {
+	out, stderr, status := snnsim(t, "run", "--mode", "event", "--input", davis346, "--quiet",
+		"--grid", "16x8", "--roi", "10,20,300,200", "--hidden", "64")
+	if status != 0 {
+		t.Fatalf("status %d: %s", status, stderr)
+	}
+	for _, want := range []string{"AEDAT 4.0, DAVIS346 346×260", "256-64-11",
+		"events read      117667 polarity events, ", "outside the region",
+		"skipped          frame 3, imu 13, trigger 11", "synaptic events", "events/s"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("summary lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestRunEventTruncated cuts the real recording in half: the run reports the events
+// decoded before the fault, then the fault, naming the file and the byte offset.
+func TestRunEventTruncated(t *testing.T) {
+	data, err := os.ReadFile(davis346)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := filepath.Join(t.TempDir(), "cut.aedat4")
+	if err := os.WriteFile(cut, data[:len(data)/2], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, status := snnsim(t, "run", "--mode", "event", "--input", cut, "--json",
+		"--quiet")
+	var s eventSummary
+	if err := json.Unmarshal([]byte(out), &s); err != nil {
+		t.Fatalf("%v in %q", err, out)
+	}
+	if status != 1 || !strings.Contains(stderr, "cut.aedat4: byte ") || s.Fault == "" {
+		t.Errorf("status %d, stderr %q, fault %q; want 1 and the file and byte", status,
+			stderr, s.Fault)
+	}
+	if s.Events == 0 || s.Events >= 117667 || s.InputSpikes != s.Events || s.Spikes[0] == 0 {
+		t.Errorf("%d events, %d input spikes, spikes %v; want those before the fault",
+			s.Events, s.InputSpikes, s.Spikes)
+	}
+}
+
+// TestRunEventBadInput checks that bad event-mode flags end with one clear line.
+func TestRunEventBadInput(t *testing.T) {
+	dir := t.TempDir()
+	badLabels := filepath.Join(dir, "bad.csv")
+	if err := os.WriteFile(badLabels, []byte("class,startTime_usec,endTime_usec\n1,5\n"),
+		0o644); err != nil {
+		t.Fatal(err)
+	}
+	ev := []string{"run", "--mode", "event", "--input", davis346}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run", "--mode", "event"}, "needs --input FILE"},
+		{[]string{"run", "--mode", "event", "--input", filepath.Join(dir, "no.aedat")},
+			"no.aedat"},
+		{[]string{"run", "--mode", "event", "--input", dir}, "is a folder"},
+		{append(ev, "--epochs", "2"), "--epochs applies only to --mode clocked"},
+		{append(ev, "--alpha", "0.9"), "--alpha applies only to --mode clocked"},
+		{[]string{"run", "--input", davis346}, "--input applies only to --mode event"},
+		{append(ev, "--grid", "0x4"), `--grid "0x4"`},
+		{append(ev, "--grid", "400x4"), "do not fit"},
+		{append(ev, "--roi", "1,2,3"), `--roi "1,2,3"`},
+		{append(ev, "--roi", "300,0,100,100"), "not inside"},
+		{append(ev, "--sensor", "axb"), `--sensor "axb"`},
+		{append(ev, "--tau", "-1"), "--tau -1"},
+		{append(ev, "--dt", "0"), "--dt 0"},
+		{append(ev, "--classes", "0"), "--classes 0"},
+		{append(ev, "--init-sigma", "0.1"), "1 deviations for 2 layers"},
+		{append(ev, "--init-sigma", "0.1,x"), `"x" is not a positive number`},
+		{append(ev, "--labels", badLabels), "bad.csv: byte 34: line 2"},
+		{append(ev, "--labels", ""), "--labels needs a path"},
+		{append(ev, "--load", filepath.Join(dir, "none.snn")), "none.snn"},
+	} {
+		stdout, stderr, status := snnsim(t, c.args...)
+		if status != 1 || !strings.Contains(stderr, c.want) ||
+			strings.Count(strings.TrimSpace(stderr), "\n") > 0 || stdout != "" {
+			t.Errorf("snnsim %v: status %d, stdout %q, stderr %q; want status 1 and one line with %q",
+				c.args, status, stdout, stderr, c.want)
+		}
+	}
+}
