@@ -146,8 +146,10 @@ func (e *EventDriven) flush() {
 	e.pend = e.pend[:0]
 }
 
-// RunUntil processes everything that happens before time t: input spikes already given
-// and the spikes they cause. Spikes that fire at t or later are left in flight.
+// RunUntil processes every update before time t: the input spikes already given and the
+// spikes they cause. An update finds the spikes that fire one step Δ later, so afterwards
+// every spike before t+Δ has been counted and reported, and the membranes hold every
+// current that reaches them by t.
 func (e *EventDriven) RunUntil(t int64) {
 	if len(e.pend) > 0 && e.pendAt < t {
 		e.flush()
