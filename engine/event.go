@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/viterin/vek/vek32"
+	"gonum.org/v1/gonum/blas/blas32"
 
 	"github.com/snnsim/snnsim/events"
 	"github.com/snnsim/snnsim/neuron"
@@ -60,7 +61,7 @@ type EventDriven struct {
 // eventLayer is the state of one LIF layer.
 type eventLayer struct {
 	v   []float32 // scaled membranes
-	cur []float32 // scratch: the current of the spikes arriving at once
+	cur []float32 // scratch: the summed current of several spikes arriving at once
 	spk []int32   // scratch: the neurons that fire
 	t0  int64     // the reference time of v
 }
@@ -231,12 +232,10 @@ func (e *EventDriven) update(l int, p int64, arr, wake []int32) {
 	switch {
 	case len(arr) == 1:
 		// One spike: its weights are the current.
-		vek32.MulNumber_Into(lay.cur, w.Row(int(arr[0])), f.Gain)
-		spk = integrate(lay.v, lay.cur, f, prm.Theta, spk)
+		spk = integrate(lay.v, w.Row(int(arr[0])), f, prm.Theta, spk)
 	case len(arr) > 1:
 		clear(lay.cur)
 		w.Deliver(lay.cur, arr)
-		vek32.MulNumber_Inplace(lay.cur, f.Gain)
 		spk = integrate(lay.v, lay.cur, f, prm.Theta, spk)
 	default:
 		slices.Sort(wake)
@@ -275,14 +274,16 @@ func (e *EventDriven) update(l int, p int64, arr, wake []int32) {
 	}
 }
 
-// integrate adds the scaled current cur = I·f.Gain to the scaled membranes v, then
-// resets the neurons that reach the threshold and appends them to spk. It is
+// integrate adds the current I·f.Gain to the scaled membranes v, then resets the
+// neurons that reach the threshold and appends them to spk. It is
 // neuron.Params.StepScaled without U, with the same roundings, in vector instructions.
 // Rounding is monotonic, so no neuron of a block fires unless the block's largest V
 // does, and the search looks inside only such blocks.
 func integrate(v, cur []float32, f neuron.Factors, theta float32, spk []int32) []int32 {
 	const block = 64
-	vek32.Add_Inplace(v, cur)
+	n := len(v)
+	blas32.Axpy(f.Gain, blas32.Vector{N: n, Data: cur, Inc: 1},
+		blas32.Vector{N: n, Data: v, Inc: 1})
 	for lo := 0; lo < len(v); lo += block {
 		b := v[lo:min(lo+block, len(v))]
 		if float32(vek32.Max(b)*f.At) < theta {
