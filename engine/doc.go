@@ -16,6 +16,18 @@
 // Clocked steps every neuron of every layer through T time steps per sample. Only spikes
 // do synaptic work: a silent input or neuron adds nothing to the next layer's current.
 //
+// # Event mode
+//
+// EventDriven runs the same Network in continuous time, for event cameras: each input
+// spike comes at its own microsecond time, a layer is updated only when a spike reaches
+// it, and a membrane decays exactly, by α^(dt/Δ), over the time nothing reaches it.
+// Spikes between layers travel through an events.Queue.
+//
+// Both engines keep the membranes in the scaled form of neuron.Scale, in which a silent
+// neuron's state does not change, and use the same arithmetic on it. On input quantised
+// to the step Δ, the event engine therefore fires the clocked engine's spikes exactly, and
+// its membranes hold the same bits.
+//
 // # Learning
 //
 // Trainer trains with mini-batches and a local, online rule. The loss is the cross-entropy
