@@ -30,7 +30,7 @@ var (
 		"gain", "lr", "lr-decay", "batch", "optimizer", "bias", "train-limit", "test-limit",
 		"save", "alpha"}
 	eventFlags = []string{"input", "labels", "grid", "roi", "sensor", "dt", "delay", "tau",
-		"classes"}
+		"classes", "bin"}
 )
 
 // Defaults of event mode: the W-DVS network of the benchmarks.
@@ -58,6 +58,9 @@ func eventModeFlags() []cli.Flag {
 			"(default: Δ, the model's one-step delay)"},
 		&cli.Float64Flag{Name: "tau", Value: 20, Usage: "event mode: membrane time " +
 			"constant τ in ms"},
+		&cli.Int64Flag{Name: "bin", Usage: "event mode: put events on a grid of `µs`, at most " +
+			"one input spike per input and bin, at the bin's start (default: none, every " +
+			"event at its own time)"},
 		&cli.IntFlag{Name: "classes", Value: eventClasses,
 			Usage: "event mode: output neurons; with labels, class k is neuron k−1"},
 		&cli.StringFlag{Name: "init-sigma", Usage: "initial weights are N(0, σ²), one σ per " +
@@ -82,6 +85,8 @@ type eventSummary struct {
 	Outside         int64            `json:"events_outside_grid"`
 	Skipped         map[string]int64 `json:"skipped"`
 	Backwards       int64            `json:"timestamps_backwards"`
+	Bin             int64            `json:"bin_us,omitempty"`
+	Merged          int64            `json:"events_merged_by_bin,omitempty"`
 	InputSpikes     int64            `json:"input_spikes"`
 	Late            int64            `json:"late_input_spikes"`
 	Spikes          []int64          `json:"spikes"`
@@ -170,10 +175,20 @@ func runEvent(c *cli.Context) error {
 		return fmt.Errorf("run: %w", err)
 	}
 
+	bin := c.Int64("bin")
+	if bin < 0 {
+		return fmt.Errorf("run: --bin %d must not be negative", bin)
+	}
+	// lastBin holds, per input, 1 + the last bin it spiked in.
+	var lastBin []int64
+	if bin > 0 {
+		lastBin = make([]int64, grid.Inputs())
+	}
+
 	sum := eventSummary{Mode: "event", File: path, Version: info.Version, Chip: info.Chip,
 		Width: info.Width, Height: info.Height, Layers: net.Sizes(), StepMicros: step,
 		DelayMicros: delay, Alpha: float64(net.Config.Neuron.Alpha), Seed: net.Config.Seed,
-		Labels: labelPath}
+		Labels: labelPath, Bin: bin}
 	counts := windowCounts(sim, labels, net.Config.Outputs, len(net.Layers))
 
 	start := time.Now()
@@ -195,7 +210,17 @@ func runEvent(c *cli.Context) error {
 			sum.Outside++
 			continue
 		}
-		sim.Input(e.Time, n)
+		t := e.Time
+		if bin > 0 {
+			b := max(t-first, 0) / bin
+			if lastBin[n] == b+1 {
+				sum.Merged++
+				continue
+			}
+			lastBin[n] = b + 1
+			t = first + b*bin
+		}
+		sim.Input(t, n)
 	}
 	fault := r.Err()
 	sim.Drain()
@@ -473,7 +498,12 @@ func (s *eventSummary) print(w io.Writer) {
 		fmt.Fprintf(w, "time order       %d timestamps earlier than the one before; %d input "+
 			"spikes taken late\n", s.Backwards, s.Late)
 	}
-	fmt.Fprintf(w, "input spikes     %d\n", s.InputSpikes)
+	fmt.Fprintf(w, "input spikes     %d", s.InputSpikes)
+	if s.Bin > 0 {
+		fmt.Fprintf(w, " (on a %s grid; %d events merged into the spike before them)",
+			time.Duration(s.Bin)*time.Microsecond, s.Merged)
+	}
+	fmt.Fprintln(w)
 	names := make([]string, len(s.Spikes))
 	for l, n := range s.Spikes {
 		name := fmt.Sprintf("hidden %d", l+1)

@@ -2,10 +2,14 @@ package main
 
 import (
 	"encoding/json"
+	"image"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/snnsim/snnsim/aedat"
+	"github.com/snnsim/snnsim/events"
 )
 
 var davis346 = filepath.Join("..", "..", "aedat", "testdata", "davis346_aestream.aedat4")
@@ -186,6 +190,7 @@ func TestRunEventBadInput(t *testing.T) {
 		{append(ev, "--tau", "-1"), "--tau -1"},
 		{append(ev, "--dt", "0"), "--dt 0"},
 		{append(ev, "--classes", "0"), "--classes 0"},
+		{append(ev, "--bin", "-5"), "--bin -5"},
 		{append(ev, "--init-sigma", "0.1"), "1 deviations for 2 layers"},
 		{append(ev, "--init-sigma", "0.1,x"), `"x" is not a positive number`},
 		{append(ev, "--labels", badLabels), "bad.csv: byte 34: line 2"},
@@ -198,5 +203,38 @@ func TestRunEventBadInput(t *testing.T) {
 			t.Errorf("snnsim %v: status %d, stdout %q, stderr %q; want status 1 and one line with %q",
 				c.args, status, stdout, stderr, c.want)
 		}
+	}
+}
+
+// TestRunEventBin puts the recording on a 1 ms grid and checks the input spikes against
+// the distinct (millisecond, input neuron) pairs counted straight from the file.
+func TestRunEventBin(t *testing.T) {
+	s := runEventJSON(t, "--input", davis346, "--bin", "1000")
+
+	f, err := aedat.Open(davis346)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	grid, err := events.NewGrid(346, 260, image.Rectangle{}, 32, 32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pairs := map[[2]int64]bool{}
+	var first int64 = -1
+	for f.Next() {
+		e := f.Event()
+		if first < 0 {
+			first = e.Time
+		}
+		n, _ := grid.Neuron(int(e.X), int(e.Y), e.On)
+		pairs[[2]int64{(e.Time - first) / 1000, int64(n)}] = true
+	}
+	if s.InputSpikes != int64(len(pairs)) || s.InputSpikes+s.Merged != 117667 {
+		t.Errorf("input spikes %d, merged %d; the file has %d distinct (ms, input) pairs "+
+			"in 117667 events", s.InputSpikes, s.Merged, len(pairs))
+	}
+	if s.Bin != 1000 || s.Spikes[0] == 0 {
+		t.Errorf("bin %d, spikes %v", s.Bin, s.Spikes)
 	}
 }
