@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -84,7 +85,8 @@ type EventStats struct {
 var ErrEventBias = errors.New("engine: the event engine does not run networks with biases")
 
 // NewEventDriven returns an event-driven simulator of net with time step step and
-// synaptic delay delay, both in microseconds and positive. Its clock starts at 0.
+// synaptic delay delay, both in microseconds and positive. Its clock starts at 0; for a
+// recording whose timestamps start far from 0, Reset it to the first one.
 func NewEventDriven(net *Network, step, delay int64) (*EventDriven, error) {
 	if net.Config.Bias {
 		return nil, ErrEventBias
@@ -162,13 +164,22 @@ func (e *EventDriven) RunUntil(t int64) {
 // Drain processes every input spike given and every spike they cause, until the network
 // has nothing left in flight.
 func (e *EventDriven) Drain() {
+	e.DrainContext(context.Background())
+}
+
+// DrainContext is Drain that stops early, returning ctx's error, when ctx is done. It
+// looks at ctx every few thousand instants.
+func (e *EventDriven) DrainContext(ctx context.Context) error {
 	if len(e.pend) > 0 {
 		e.flush()
 	}
-	for {
+	for n := 1; ; n++ {
 		ev, ok := e.q.Peek()
 		if !ok {
-			return
+			return nil
+		}
+		if n%4096 == 0 && ctx.Err() != nil {
+			return ctx.Err()
 		}
 		e.instant(ev.Time, nil)
 		e.last = max(e.last, ev.Time)

@@ -17,10 +17,15 @@ type Params struct {
 // and θ = 1.
 var DefaultParams = Params{Alpha: 0.9, Theta: 1}
 
+// MinAlpha is the smallest α allowed. A membrane that keeps less than a millionth of
+// itself over one step has no memory to speak of, and the scaled form of the membrane
+// (see Scale) would overflow float32 on still smaller ones.
+const MinAlpha = 1e-6
+
 // Validate reports whether p describes a stable, firing neuron.
 func (p Params) Validate() error {
-	if !(p.Alpha > 0 && p.Alpha <= 1) {
-		return fmt.Errorf("neuron: alpha %v is outside (0, 1]", p.Alpha)
+	if !(p.Alpha >= MinAlpha && p.Alpha <= 1) {
+		return fmt.Errorf("neuron: alpha %v is outside [%v, 1]", p.Alpha, MinAlpha)
 	}
 	if !(p.Theta > 0) || math.IsInf(float64(p.Theta), 0) {
 		return fmt.Errorf("neuron: threshold %v must be a positive number", p.Theta)

@@ -130,7 +130,7 @@ func TestScaleFactors(t *testing.T) {
 
 func TestValidate(t *testing.T) {
 	for _, p := range []Params{
-		{Alpha: 0, Theta: 1}, {Alpha: 1.1, Theta: 1}, {Alpha: 0.9, Theta: 0},
+		{Alpha: 0, Theta: 1}, {Alpha: 1e-7, Theta: 1}, {Alpha: 1.1, Theta: 1}, {Alpha: 0.9, Theta: 0},
 		{Alpha: float32(math.NaN()), Theta: 1}, {Alpha: 0.9, Theta: float32(math.Inf(1))},
 	} {
 		if p.Validate() == nil {

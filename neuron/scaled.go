@@ -18,6 +18,8 @@ import (
 //
 // Over a long run α^−(t−t₀)/Δ would overflow, so once t−t₀ reaches Span the population
 // moves t₀ forward by Span and multiplies V by Rebase = α^(Span/Δ), which is at most 2⁻³².
+// The factors then stay below 2³²/α³, which float32 holds for every α that
+// Params.Validate accepts.
 type Scale struct {
 	// Step is Δ, the length of one time step.
 	Step int64

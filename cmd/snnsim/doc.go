@@ -4,11 +4,19 @@
 // Usage:
 //
 //	snnsim run --mode clocked --dataset mnist [flags]
+//	snnsim run --mode event --input FILE [flags]
 //	snnsim inspect [--json] FILE
 //
-// run trains a network on the MNIST digits in the clocked engine, then tests it. A
-// progress bar runs on stderr and one summary goes to stdout (--json for JSON). --save
-// writes a checkpoint after every epoch and --load starts from one.
+// run in clocked mode trains a network on the MNIST digits, then tests it. --save writes
+// a checkpoint after every epoch and --load starts from one.
+//
+// run in event mode streams an AEDAT event-camera recording through a network, every
+// event at its own microsecond time, and reports the spikes of each layer, the synaptic
+// events and the speed; with a DVS128 Gesture label file, also the winning class of each
+// labelled window.
+//
+// In both modes a progress bar runs on stderr when it is a terminal, and one summary goes
+// to stdout (--json for JSON).
 //
 // inspect describes an AEDAT event-camera recording: version, sensor, time range, ON and
 // OFF event counts, skipped records and event rate.

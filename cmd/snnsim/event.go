@@ -28,43 +28,52 @@ import (
 var (
 	clockedFlags = []string{"dataset", "data", "epochs", "steps", "window", "encoding",
 		"gain", "lr", "lr-decay", "batch", "optimizer", "bias", "train-limit", "test-limit",
-		"save", "alpha"}
+		"save", "alpha", "beta"}
 	eventFlags = []string{"input", "labels", "grid", "roi", "sensor", "dt", "delay", "tau",
 		"classes", "bin"}
 )
 
-// Defaults of event mode: the W-DVS network of the benchmarks.
+// Defaults of event mode: the W-DVS network of the benchmarks, 2048-512-11 with
+// initial weights from N(0, 0.03²) into the first layer and N(0, 0.1²) into the others.
 const (
-	eventHidden  = 512
-	eventClasses = 11
-	eventSigma   = "0.03,0.1"
+	eventHidden     = 512
+	eventClasses    = 11
+	eventSigmaFirst = 0.03
+	eventSigmaOther = 0.1
 )
+
+// maxMicros bounds --dt and --delay: a step or delay of over a quarter of an hour is a
+// typo, and larger values would overflow the clock.
+const maxMicros = 1e9
 
 func eventModeFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "input", Usage: "event mode: the AEDAT recording to stream " +
 			"through the network (`FILE`, version 1.0, 2.0, 3.1 or 4.0)"},
-		&cli.StringFlag{Name: "labels", Usage: "event mode: DVS128 Gesture label `CSV` " +
-			"(default: FILE's name with _labels.csv, when it exists)"},
+		&cli.StringFlag{Name: "labels", Usage: "event mode: DVS128 Gesture label `CSV`; " +
+			"class k is output neuron k−1", DefaultText: "FILE's name with _labels.csv, " +
+			"when it exists"},
 		&cli.StringFlag{Name: "grid", Value: "32x32",
 			Usage: "event mode: input cells COLSxROWS; each cell has an ON and an OFF neuron"},
 		&cli.StringFlag{Name: "roi", Usage: "event mode: region of the sensor to use, " +
-			"X,Y,WIDTH,HEIGHT in pixels (default: the whole sensor)"},
-		&cli.StringFlag{Name: "sensor", Usage: "event mode: sensor size WIDTHxHEIGHT, for " +
-			"files that do not give it"},
+			"`X,Y,WIDTH,HEIGHT` in pixels", DefaultText: "the whole sensor"},
+		&cli.StringFlag{Name: "sensor", Usage: "event mode: sensor size `WIDTHxHEIGHT`, " +
+			"for files that do not give it"},
 		&cli.Int64Flag{Name: "dt", Value: 1000, Usage: "event mode: time step Δ in µs; " +
-			"α = exp(−Δ/τ), and a neuron's current reaches its membrane Δ after the spike"},
-		&cli.Int64Flag{Name: "delay", Usage: "event mode: synaptic delay in µs " +
-			"(default: Δ, the model's one-step delay)"},
+			"α = exp(−Δ/τ), and a spike's current reaches the membrane Δ after it arrives"},
+		&cli.Int64Flag{Name: "delay", Usage: "event mode: synaptic delay in `µs`; every " +
+			"synapse has the same, so it moves spikes in time without changing them",
+			DefaultText: "Δ"},
 		&cli.Float64Flag{Name: "tau", Value: 20, Usage: "event mode: membrane time " +
 			"constant τ in ms"},
-		&cli.Int64Flag{Name: "bin", Usage: "event mode: put events on a grid of `µs`, at most " +
-			"one input spike per input and bin, at the bin's start (default: none, every " +
-			"event at its own time)"},
+		&cli.Int64Flag{Name: "bin", Usage: "event mode: put events on a grid of `µs`, at " +
+			"most one input spike per input and bin, at the bin's start",
+			DefaultText: "none, every event at its own time"},
 		&cli.IntFlag{Name: "classes", Value: eventClasses,
 			Usage: "event mode: output neurons; with labels, class k is neuron k−1"},
 		&cli.StringFlag{Name: "init-sigma", Usage: "initial weights are N(0, σ²), one σ per " +
-			"layer, comma-separated (default in event mode: " + eventSigma + ")"},
+			"layer, comma-separated; replaces --init-gain",
+			DefaultText: "event mode: 0.03 for the first layer, 0.1 for the others"},
 	}
 }
 
@@ -76,11 +85,15 @@ type eventSummary struct {
 	Chip            string           `json:"chip,omitempty"`
 	Width           int              `json:"width"`
 	Height          int              `json:"height"`
+	Grid            string           `json:"grid"`
+	ROI             [4]int           `json:"roi"`
 	Layers          []int            `json:"layers"`
 	StepMicros      int64            `json:"dt_us"`
 	DelayMicros     int64            `json:"delay_us"`
+	TauMillis       float64          `json:"tau_ms"`
 	Alpha           float64          `json:"alpha"`
-	Seed            uint64           `json:"seed"`
+	Seed            uint64           `json:"seed,omitempty"`
+	Load            string           `json:"load,omitempty"`
 	Events          int64            `json:"events"`
 	Outside         int64            `json:"events_outside_grid"`
 	Skipped         map[string]int64 `json:"skipped"`
@@ -97,6 +110,7 @@ type eventSummary struct {
 	SynPerSecond    float64          `json:"synaptic_events_per_second"`
 	Labels          string           `json:"labels,omitempty"`
 	Windows         []windowResult   `json:"windows,omitempty"`
+	Missed          int              `json:"windows_outside_recording,omitempty"`
 	Accuracy        *float64         `json:"accuracy,omitempty"`
 	Fault           string           `json:"fault,omitempty"`
 }
@@ -110,11 +124,73 @@ type windowResult struct {
 	Spikes    []int `json:"output_spikes"`
 }
 
-func runEvent(c *cli.Context) error {
+// eventOptions are the event-mode settings that do not depend on the recording.
+type eventOptions struct {
+	step, delay, bin int64
+	tau              float64
+	cols, rows       int
+	roi              image.Rectangle
+	width, height    int // from --sensor, or 0
+}
+
+// eventOptionsFrom checks the event-mode flags before any file is read.
+func eventOptionsFrom(c *cli.Context) (*eventOptions, error) {
 	for _, name := range clockedFlags {
 		if c.IsSet(name) {
-			return fmt.Errorf("run: --%s applies only to --mode clocked", name)
+			return nil, fmt.Errorf("run: --%s applies only to --mode clocked", name)
 		}
+	}
+	if c.IsSet("init-gain") && c.IsSet("init-sigma") {
+		return nil, errors.New("run: give --init-gain or --init-sigma, not both")
+	}
+	o := &eventOptions{step: c.Int64("dt"), delay: c.Int64("delay"), bin: c.Int64("bin"),
+		tau: c.Float64("tau")}
+	if !c.IsSet("delay") {
+		o.delay = o.step
+	}
+	for _, v := range []struct {
+		name string
+		v    int64
+	}{{"dt", o.step}, {"delay", o.delay}} {
+		if v.v <= 0 || v.v > maxMicros {
+			return nil, fmt.Errorf("run: --%s %d must be between 1 and %.0f µs", v.name, v.v,
+				float64(maxMicros))
+		}
+	}
+	if o.bin < 0 || o.bin > maxMicros {
+		return nil, fmt.Errorf("run: --bin %d must be between 0 (none) and %.0f µs", o.bin,
+			float64(maxMicros))
+	}
+	if !(o.tau > 0) || math.IsInf(o.tau, 0) {
+		return nil, fmt.Errorf("run: --tau %v must be a positive number of ms", o.tau)
+	}
+	var err error
+	if o.cols, o.rows, err = parsePair(c.String("grid"), "grid"); err != nil {
+		return nil, err
+	}
+	if s := c.String("roi"); s != "" {
+		v, err := parseInts(s, 4)
+		if err != nil || v[0] < 0 || v[1] < 0 || v[2] <= 0 || v[3] <= 0 {
+			return nil, fmt.Errorf("run: --roi %q: want X,Y,WIDTH,HEIGHT, with X and Y at "+
+				"least 0 and a positive size", s)
+		}
+		o.roi = image.Rect(v[0], v[1], v[0]+v[2], v[1]+v[3])
+	}
+	if c.IsSet("sensor") {
+		if o.width, o.height, err = parsePair(c.String("sensor"), "sensor"); err != nil {
+			return nil, err
+		}
+	}
+	return o, nil
+}
+
+// interruptEvery is how many events pass between two looks for Ctrl-C.
+const interruptEvery = 1 << 10
+
+func runEvent(c *cli.Context) error {
+	o, err := eventOptionsFrom(c)
+	if err != nil {
+		return err
 	}
 	path := c.String("input")
 	if path == "" {
@@ -143,65 +219,80 @@ func runEvent(c *cli.Context) error {
 	if fi.IsDir() {
 		return fmt.Errorf("run: --input %s is a folder", path)
 	}
+	in := &countingReader{r: f}
+	r, err := aedat.NewReader(in, path)
+	if err != nil {
+		return err
+	}
+	info := r.Info()
+	grid, err := eventGrid(o, info, path)
+	if err != nil {
+		return err
+	}
+	net, err := eventNetwork(c, o, grid.Inputs())
+	if err != nil {
+		return err
+	}
+	for _, l := range labels {
+		if l.Class < 1 || l.Class > net.Config.Outputs {
+			return fmt.Errorf("run: %s: class %d is not among the %d output neurons "+
+				"(classes 1 to %d)", labelPath, l.Class, net.Config.Outputs, net.Config.Outputs)
+		}
+	}
+	sim, err := engine.NewEventDriven(net, o.step, o.delay)
+	if err != nil {
+		if errors.Is(err, engine.ErrEventBias) {
+			return fmt.Errorf("run: %s: %w", c.String("load"), err)
+		}
+		return fmt.Errorf("run: %w", err)
+	}
+
 	bar := progressbar.NewOptions64(fi.Size(),
 		progressbar.OptionSetWriter(os.Stderr),
-		progressbar.OptionSetVisibility(!c.Bool("quiet")),
+		progressbar.OptionSetVisibility(!c.Bool("quiet") && stderrIsTerminal()),
 		progressbar.OptionSetDescription(filepath.Base(path)),
 		progressbar.OptionShowBytes(true),
 		progressbar.OptionSetPredictTime(true),
 		progressbar.OptionThrottle(200*time.Millisecond),
 		progressbar.OptionClearOnFinish(),
 	)
-	pr := progressbar.NewReader(f, bar)
-	r, err := aedat.NewReader(&pr, path)
-	if err != nil {
-		return err
-	}
-	info := r.Info()
-	grid, err := eventGrid(c, info)
-	if err != nil {
-		return err
-	}
-	net, err := eventNetwork(c, grid.Inputs())
-	if err != nil {
-		return err
-	}
-	step, delay := c.Int64("dt"), c.Int64("delay")
-	if !c.IsSet("delay") {
-		delay = step
-	}
-	sim, err := engine.NewEventDriven(net, step, delay)
-	if err != nil {
-		return fmt.Errorf("run: %w", err)
-	}
-
-	bin := c.Int64("bin")
-	if bin < 0 {
-		return fmt.Errorf("run: --bin %d must not be negative", bin)
-	}
-	// lastBin holds, per input, 1 + the last bin it spiked in.
-	var lastBin []int64
-	if bin > 0 {
-		lastBin = make([]int64, grid.Inputs())
-	}
+	in.bar = bar
+	bar.Add64(in.n)
 
 	sum := eventSummary{Mode: "event", File: path, Version: info.Version, Chip: info.Chip,
-		Width: info.Width, Height: info.Height, Layers: net.Sizes(), StepMicros: step,
-		DelayMicros: delay, Alpha: float64(net.Config.Neuron.Alpha), Seed: net.Config.Seed,
-		Labels: labelPath, Bin: bin}
+		Width: grid.ROI.Max.X, Height: grid.ROI.Max.Y,
+		Grid:   fmt.Sprintf("%dx%d", grid.Cols, grid.Rows),
+		ROI:    [4]int{grid.ROI.Min.X, grid.ROI.Min.Y, grid.ROI.Dx(), grid.ROI.Dy()},
+		Layers: net.Sizes(), StepMicros: o.step, DelayMicros: o.delay,
+		TauMillis: -float64(o.step) / 1000 / math.Log(float64(net.Config.Neuron.Alpha)),
+		Alpha:     float64(net.Config.Neuron.Alpha), Load: c.String("load"),
+		Labels: labelPath, Bin: o.bin}
+	if sum.Load == "" {
+		sum.Seed = net.Config.Seed
+	}
+	if info.Width > 0 {
+		sum.Width, sum.Height = info.Width, info.Height
+	} else {
+		sum.Width, sum.Height = o.width, o.height
+	}
 	counts := windowCounts(sim, labels, net.Config.Outputs, len(net.Layers))
+	// lastBin holds, per input, 1 + the last bin it spiked in.
+	var lastBin []int64
+	if o.bin > 0 {
+		lastBin = make([]int64, grid.Inputs())
+	}
 
 	start := time.Now()
 	var first, last int64
 	for r.Next() {
 		e := r.Event()
 		if sum.Events == 0 {
-			first = e.Time
+			first, last = e.Time, e.Time
 			sim.Reset(first)
 		}
 		last = max(last, e.Time)
 		sum.Events++
-		if sum.Events%(1<<16) == 0 && c.Context.Err() != nil {
+		if sum.Events%interruptEvery == 0 && c.Context.Err() != nil {
 			bar.Exit()
 			return interruption(c.Context.Err(), "after %d events of %s", sum.Events, path)
 		}
@@ -211,19 +302,22 @@ func runEvent(c *cli.Context) error {
 			continue
 		}
 		t := e.Time
-		if bin > 0 {
-			b := max(t-first, 0) / bin
+		if o.bin > 0 {
+			b := max(t-first, 0) / o.bin
 			if lastBin[n] == b+1 {
 				sum.Merged++
 				continue
 			}
 			lastBin[n] = b + 1
-			t = first + b*bin
+			t = first + b*o.bin
 		}
 		sim.Input(t, n)
 	}
 	fault := r.Err()
-	sim.Drain()
+	if err := sim.DrainContext(c.Context); err != nil {
+		bar.Exit()
+		return interruption(err, "after the %d events of %s", sum.Events, path)
+	}
 	bar.Finish()
 
 	wall := time.Since(start)
@@ -233,14 +327,17 @@ func runEvent(c *cli.Context) error {
 	sum.InputSpikes, sum.Late = st.Inputs, st.Late
 	sum.Spikes = st.Spikes
 	sum.Synaptic = st.Synaptic
-	if sum.Events > 0 {
-		sum.SimSeconds = float64(last-first) / 1e6
-	}
+	sum.SimSeconds = float64(last-first) / 1e6
 	sum.WallSeconds = wall.Seconds()
 	sum.EventsPerSecond = float64(sum.Events) / wall.Seconds()
 	sum.SynPerSecond = float64(sum.Synaptic) / wall.Seconds()
 	if labels != nil {
 		sum.Windows, sum.Accuracy = judge(labels, counts)
+		for _, l := range labels {
+			if sum.Events == 0 || l.End <= first || l.Start > last {
+				sum.Missed++
+			}
+		}
 	}
 	if fault != nil {
 		sum.Fault = fault.Error()
@@ -256,59 +353,86 @@ func runEvent(c *cli.Context) error {
 	return fault
 }
 
+// countingReader counts the bytes read through it and shows them on bar, once set.
+type countingReader struct {
+	r   io.Reader
+	n   int64
+	bar *progressbar.ProgressBar
+}
+
+func (cr *countingReader) Read(p []byte) (int, error) {
+	n, err := cr.r.Read(p)
+	cr.n += int64(n)
+	if cr.bar != nil {
+		cr.bar.Add(n)
+	}
+	return n, err
+}
+
+// stderrIsTerminal reports whether stderr is a terminal, where a progress bar belongs.
+func stderrIsTerminal() bool {
+	fi, err := os.Stderr.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
 // labelFile returns the label file to use: --labels, or the one named like the input
 // with _labels.csv, when it exists.
 func labelFile(c *cli.Context, input string) (string, error) {
 	if c.IsSet("labels") {
-		if c.String("labels") == "" {
+		path := c.String("labels")
+		if path == "" {
 			return "", errors.New("run: --labels needs a path")
 		}
-		return c.String("labels"), nil
+		if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+			return "", fmt.Errorf("run: --labels %s is a folder", path)
+		}
+		return path, nil
 	}
 	beside := strings.TrimSuffix(input, filepath.Ext(input)) + "_labels.csv"
-	if _, err := os.Stat(beside); err == nil {
-		return beside, nil
+	fi, err := os.Stat(beside)
+	switch {
+	case err != nil:
+		return "", nil
+	case fi.IsDir():
+		return "", fmt.Errorf("run: %s, beside the input where labels would be, is a folder; "+
+			"give --labels", beside)
 	}
-	return "", nil
+	return beside, nil
 }
 
 func readLabels(path string) ([]aedat.Label, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("run: --labels: %w", err)
+		return nil, fmt.Errorf("run: labels: %w", err)
 	}
 	defer f.Close()
-	return aedat.ReadLabels(f, path)
-}
-
-// eventGrid maps the sensor onto input neurons as --grid, --roi and --sensor say.
-func eventGrid(c *cli.Context, info aedat.Info) (*events.Grid, error) {
-	w, h := info.Width, info.Height
-	if c.IsSet("sensor") {
-		var err error
-		if w, h, err = parsePair(c.String("sensor"), "sensor"); err != nil {
-			return nil, err
-		}
-	}
-	if w <= 0 || h <= 0 {
-		return nil, fmt.Errorf("run: %s does not give its sensor size; set --sensor "+
-			"WIDTHxHEIGHT", c.String("input"))
-	}
-	cols, rows, err := parsePair(c.String("grid"), "grid")
+	labels, err := aedat.ReadLabels(f, path)
 	if err != nil {
 		return nil, err
 	}
-	var roi image.Rectangle
-	if s := c.String("roi"); s != "" {
-		v, err := parseInts(s, 4)
-		if err != nil || v[2] <= 0 || v[3] <= 0 {
-			return nil, fmt.Errorf("run: --roi %q: want X,Y,WIDTH,HEIGHT with a positive size", s)
-		}
-		roi = image.Rect(v[0], v[1], v[0]+v[2], v[1]+v[3])
+	if len(labels) == 0 {
+		return nil, fmt.Errorf("run: %s has no labelled windows", path)
 	}
-	g, err := events.NewGrid(w, h, roi, cols, rows)
+	return labels, nil
+}
+
+// eventGrid maps the sensor onto input neurons as the options say.
+func eventGrid(o *eventOptions, info aedat.Info, path string) (*events.Grid, error) {
+	w, h := info.Width, info.Height
+	if o.width > 0 {
+		if w > 0 && (w != o.width || h != o.height) {
+			return nil, fmt.Errorf("run: %s gives its sensor as %d×%d; --sensor is only for "+
+				"files that do not", path, w, h)
+		}
+		w, h = o.width, o.height
+	}
+	if w <= 0 || h <= 0 {
+		return nil, fmt.Errorf("run: %s does not give its sensor size; set --sensor "+
+			"WIDTHxHEIGHT", path)
+	}
+	g, err := events.NewGrid(w, h, o.roi, o.cols, o.rows)
 	if err != nil {
-		return nil, fmt.Errorf("run: %w", err)
+		return nil, fmt.Errorf("run: --grid %dx%d, --roi: %w", o.cols, o.rows, err)
 	}
 	return g, nil
 }
@@ -341,11 +465,12 @@ func parseInts(s string, n int) ([]int, error) {
 }
 
 // eventNetwork builds the event-mode network for the given number of inputs from the
-// flags, or loads it with --load.
-func eventNetwork(c *cli.Context, inputs int) (*engine.Network, error) {
+// flags, or loads it with --load. A loaded network keeps its α, which --dt then takes as
+// the decay over one step.
+func eventNetwork(c *cli.Context, o *eventOptions, inputs int) (*engine.Network, error) {
 	if path := c.String("load"); path != "" {
 		for _, name := range []string{"hidden", "threshold", "tau", "classes", "init-gain",
-			"init-sigma", "seed", "beta"} {
+			"init-sigma", "seed"} {
 			if c.IsSet(name) {
 				return nil, fmt.Errorf("run: --%s cannot be combined with --load: %s fixes it",
 					name, path)
@@ -372,36 +497,27 @@ func eventNetwork(c *cli.Context, inputs int) (*engine.Network, error) {
 	if classes <= 0 {
 		return nil, fmt.Errorf("run: --classes %d must be positive", classes)
 	}
-	tau, step := c.Float64("tau"), c.Int64("dt")
-	if !(tau > 0) || math.IsInf(tau, 0) {
-		return nil, fmt.Errorf("run: --tau %v must be a positive number of ms", tau)
-	}
-	if step <= 0 {
-		return nil, fmt.Errorf("run: --dt %d must be a positive number of µs", step)
-	}
+	alpha := math.Exp(-float64(o.step) / (o.tau * 1000))
 	cfg := engine.DefaultConfig(inputs, classes)
 	cfg.Hidden = hidden
-	cfg.Neuron = neuron.Params{
-		Alpha: float32(math.Exp(-float64(step) / (tau * 1000))),
-		Theta: float32(c.Float64("threshold")),
+	cfg.Neuron = neuron.Params{Alpha: float32(alpha), Theta: float32(c.Float64("threshold"))}
+	if err := cfg.Neuron.Validate(); err != nil {
+		return nil, fmt.Errorf("run: --dt %d µs and --tau %v ms give α = exp(−Δ/τ) = %.3g: %w",
+			o.step, o.tau, alpha, err)
 	}
-	cfg.Beta = float32(c.Float64("beta"))
 	cfg.Seed = c.Uint64("seed")
 	cfg.InitGain = c.Float64("init-gain")
-	if !c.IsSet("init-gain") || c.IsSet("init-sigma") {
-		s := c.String("init-sigma")
-		if s == "" {
-			s = eventSigma
+	if !c.IsSet("init-gain") {
+		cfg.InitSigma = []float64{eventSigmaFirst}
+		for range hidden {
+			cfg.InitSigma = append(cfg.InitSigma, eventSigmaOther)
 		}
-		sigma, err := parseSigmas(s)
-		if err != nil {
-			return nil, err
+		if s := c.String("init-sigma"); s != "" {
+			var err error
+			if cfg.InitSigma, err = parseSigmas(s, len(hidden)+1); err != nil {
+				return nil, err
+			}
 		}
-		if len(sigma) != len(hidden)+1 {
-			return nil, fmt.Errorf("run: --init-sigma %q gives %d deviations for %d layers",
-				s, len(sigma), len(hidden)+1)
-		}
-		cfg.InitSigma = sigma
 	}
 	net, err := engine.New(cfg)
 	if err != nil {
@@ -410,8 +526,8 @@ func eventNetwork(c *cli.Context, inputs int) (*engine.Network, error) {
 	return net, nil
 }
 
-// parseSigmas parses --init-sigma.
-func parseSigmas(s string) ([]float64, error) {
+// parseSigmas parses --init-sigma for a network of the given number of layers.
+func parseSigmas(s string, layers int) ([]float64, error) {
 	var v []float64
 	for _, f := range strings.Split(s, ",") {
 		x, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
@@ -419,6 +535,10 @@ func parseSigmas(s string) ([]float64, error) {
 			return nil, fmt.Errorf("run: --init-sigma %q: %q is not a positive number", s, f)
 		}
 		v = append(v, x)
+	}
+	if len(v) != layers {
+		return nil, fmt.Errorf("run: --init-sigma %q gives %d deviations for %d layers; "+
+			"give one per layer", s, len(v), layers)
 	}
 	return v, nil
 }
@@ -452,7 +572,8 @@ func windowCounts(sim *engine.EventDriven, labels []aedat.Label, outputs, top in
 }
 
 // judge names the winning class of each window, class k being output neuron k−1, and
-// the accuracy over the windows. A window without output spikes has no winner.
+// the accuracy over the windows. The winner fired the most spikes in the window; a tie
+// goes to the lower class, and a window without output spikes has no winner.
 func judge(labels []aedat.Label, counts [][]int) ([]windowResult, *float64) {
 	var res []windowResult
 	right := 0
@@ -465,7 +586,7 @@ func judge(labels []aedat.Label, counts [][]int) ([]windowResult, *float64) {
 			}
 		}
 		w.Predicted = best + 1
-		if w.Predicted == l.Class {
+		if best >= 0 && w.Predicted == l.Class {
 			right++
 		}
 		res = append(res, w)
@@ -474,14 +595,28 @@ func judge(labels []aedat.Label, counts [][]int) ([]windowResult, *float64) {
 	return res, &acc
 }
 
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
 func (s *eventSummary) print(w io.Writer) {
 	sensor := fmt.Sprintf("%d×%d", s.Width, s.Height)
 	if s.Chip != "" {
 		sensor = s.Chip + " " + sensor
 	}
-	fmt.Fprintf(w, "snnsim event · %s (AEDAT %s, %s) · %s · Δ=%s α=%.4f · seed %d\n",
-		s.File, s.Version, sensor, joinSizes(s.Layers, "-"),
-		time.Duration(s.StepMicros)*time.Microsecond, s.Alpha, s.Seed)
+	fmt.Fprintf(w, "snnsim event · %s (AEDAT %s, %s) · %s\n", s.File, s.Version, sensor,
+		joinSizes(s.Layers, "-"))
+	from := fmt.Sprintf("seed %d", s.Seed)
+	if s.Load != "" {
+		from = "from " + s.Load
+	}
+	fmt.Fprintf(w, "model            Δ=%s τ=%.4gms (α=%.4g) · delay %s · grid %s×2 over "+
+		"%d,%d %d×%d · %s\n", time.Duration(s.StepMicros)*time.Microsecond, s.TauMillis,
+		s.Alpha, time.Duration(s.DelayMicros)*time.Microsecond, s.Grid, s.ROI[0], s.ROI[1],
+		s.ROI[2], s.ROI[3], from)
 	fmt.Fprintf(w, "events read      %d polarity events", s.Events)
 	if s.Outside > 0 {
 		fmt.Fprintf(w, ", %d outside the region", s.Outside)
@@ -492,7 +627,11 @@ func (s *eventSummary) print(w io.Writer) {
 		for _, k := range slices.Sorted(maps.Keys(s.Skipped)) {
 			kinds = append(kinds, fmt.Sprintf("%s %d", k, s.Skipped[k]))
 		}
-		fmt.Fprintf(w, "skipped          %s\n", strings.Join(kinds, ", "))
+		unit := "records"
+		if s.Version == "4.0" {
+			unit = "packets"
+		}
+		fmt.Fprintf(w, "skipped          %s %s\n", strings.Join(kinds, ", "), unit)
 	}
 	if s.Backwards > 0 || s.Late > 0 {
 		fmt.Fprintf(w, "time order       %d timestamps earlier than the one before; %d input "+
@@ -533,7 +672,11 @@ func (s *eventSummary) print(w io.Writer) {
 			fmt.Fprintf(w, "  %d µs to %d µs  class %d  predicted %s\n",
 				win.Start, win.End, win.Class, got)
 		}
-		fmt.Fprintf(w, "accuracy         %.2f%%  (%d windows)\n", 100**s.Accuracy,
-			len(s.Windows))
+		fmt.Fprintf(w, "accuracy         %.2f%%  (%s)\n", 100**s.Accuracy,
+			plural(len(s.Windows), "window", "windows"))
+		if s.Missed > 0 {
+			fmt.Fprintf(w, "warning          %s outside the recording's time\n",
+				plural(s.Missed, "window lies", "windows lie"))
+		}
 	}
 }

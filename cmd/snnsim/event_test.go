@@ -1,12 +1,18 @@
 package main
 
 import (
+	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"image"
+	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/snnsim/snnsim/aedat"
 	"github.com/snnsim/snnsim/events"
@@ -122,13 +128,15 @@ func TestRunEvent(t *testing.T) {
 // TestRunEventText checks the readable summary.
 func TestRunEventText(t *testing.T) {
 	out, stderr, status := snnsim(t, "run", "--mode", "event", "--input", davis346, "--quiet",
-		"--grid", "16x8", "--roi", "10,20,300,200", "--hidden", "64")
+		"--grid", "16x8", "--roi", "10,20,300,200", "--hidden", "64,32")
 	if status != 0 {
 		t.Fatalf("status %d: %s", status, stderr)
 	}
-	for _, want := range []string{"AEDAT 4.0, DAVIS346 346×260", "256-64-11",
-		"events read      117667 polarity events, ", "outside the region",
-		"skipped          frame 3, imu 13, trigger 11", "synaptic events", "events/s"} {
+	for _, want := range []string{"AEDAT 4.0, DAVIS346 346×260) · 256-64-32-11",
+		"Δ=1ms τ=20ms (α=0.9512) · delay 1ms · grid 16x8×2 over 10,20 300×200 · seed 1",
+		"spikes           hidden 1 ", "events read      117667 polarity events, ", "outside the region",
+		"skipped          frame 3, imu 13, trigger 11 packets", "synaptic events",
+		"events/s"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("summary lacks %q:\n%s", want, out)
 		}
@@ -170,6 +178,17 @@ func TestRunEventBadInput(t *testing.T) {
 		0o644); err != nil {
 		t.Fatal(err)
 	}
+	write := func(name, text string) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	header := "class,startTime_usec,endTime_usec\n"
+	class0 := write("class0.csv", header+"0,1633953690975950,1633953691000000\n")
+	class12 := write("class12.csv", header+"12,1633953690975950,1633953691000000\n")
+	empty := write("empty.csv", header)
 	ev := []string{"run", "--mode", "event", "--input", davis346}
 	for _, c := range []struct {
 		args []string
@@ -196,6 +215,17 @@ func TestRunEventBadInput(t *testing.T) {
 		{append(ev, "--labels", badLabels), "bad.csv: byte 34: line 2"},
 		{append(ev, "--labels", ""), "--labels needs a path"},
 		{append(ev, "--load", filepath.Join(dir, "none.snn")), "none.snn"},
+		{append(ev, "--load", ""), "--load needs a path"},
+		{append(ev, "--labels", class0), "class 0 is not among the 11 output neurons"},
+		{append(ev, "--labels", class12), "class 12 is not among the 11 output neurons"},
+		{append(ev, "--labels", empty), "empty.csv has no labelled windows"},
+		{append(ev, "--labels", dir), "is a folder"},
+		{append(ev, "--init-gain", "1", "--init-sigma", "0.1,0.1"), "not both"},
+		{append(ev, "--delay", "9223372036854775807"), "--delay 9223372036854775807 must be"},
+		{append(ev, "--tau", "0.001"), "--tau 0.001 ms give α = exp(−Δ/τ) = 0"},
+		{append(ev, "--sensor", "100x100"), "gives its sensor as 346×260"},
+		{append(ev, "--beta", "3"), "--beta applies only to --mode clocked"},
+		{[]string{"run", "--init-sigma", "0.1"}, "1 deviations for 2 layers"},
 	} {
 		stdout, stderr, status := snnsim(t, c.args...)
 		if status != 1 || !strings.Contains(stderr, c.want) ||
@@ -236,5 +266,127 @@ func TestRunEventBin(t *testing.T) {
 	}
 	if s.Bin != 1000 || s.Spikes[0] == 0 {
 		t.Errorf("bin %d, spikes %v", s.Bin, s.Spikes)
+	}
+}
+
+// TestRunEventLoad runs a network trained in clocked mode on the recording, through a
+// 28×14×2 grid that gives the 784 inputs of an MNIST network, and refuses one with
+// biases, which the event engine does not run.
+func TestRunEventLoad(t *testing.T) {
+	dir := t.TempDir()
+	for _, bias := range []bool{false, true} {
+		path := filepath.Join(dir, "net.snn")
+		args := []string{"run", "--hidden", "20", "--epochs", "1", "--train-limit", "300",
+			"--test-limit", "50", "--save", path, "--quiet"}
+		if bias {
+			args = append(args, "--bias")
+		}
+		if _, stderr, status := snnsim(t, args...); status != 0 {
+			t.Fatalf("training: status %d: %s", status, stderr)
+		}
+		out, stderr, status := snnsim(t, "run", "--mode", "event", "--input", davis346,
+			"--grid", "28x14", "--load", path, "--json", "--quiet")
+		if bias {
+			if status != 1 || !strings.Contains(stderr, path+": engine: the event engine "+
+				"does not run networks with biases") {
+				t.Errorf("biased network: status %d, stderr %q", status, stderr)
+			}
+			continue
+		}
+		var s eventSummary
+		if err := json.Unmarshal([]byte(out), &s); status != 0 || err != nil {
+			t.Fatalf("status %d, %v: %s", status, err, stderr)
+		}
+		if len(s.Layers) != 3 || s.Layers[0] != 784 || s.Layers[1] != 20 || s.Layers[2] != 10 ||
+			s.Load != path || s.InputSpikes != 117667 {
+			t.Errorf("loaded run: %+v", s)
+		}
+		if math.Abs(s.Alpha-0.9) > 1e-6 || math.Abs(s.TauMillis-9.491) > 1e-3 {
+			t.Errorf("α %v, τ %v ms; want the checkpoint's 0.9 and τ = −1 ms/ln 0.9", s.Alpha,
+				s.TauMillis)
+		}
+	}
+}
+
+// TestRunEventTimes runs a jAER file whose two events have negative timestamps, and label
+// windows that miss the recording.
+func TestRunEventTimes(t *testing.T) {
+	dir := t.TempDir()
+	rec := filepath.Join(dir, "negative.aedat")
+	data := []byte("#!AER-DAT2.0\r\n# AEChip: ch.unizh.ini.jaer.chip.retina.DVS128\r\n")
+	for _, ts := range []int32{-16, -11} {
+		data = binary.BigEndian.AppendUint32(data, 0)
+		data = binary.BigEndian.AppendUint32(data, uint32(ts))
+	}
+	if err := os.WriteFile(rec, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	labels := filepath.Join(dir, "far.csv")
+	if err := os.WriteFile(labels, []byte("class,startTime_usec,endTime_usec\n"+
+		"1,0,10\n2,100,200\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := runEventJSON(t, "--input", rec, "--labels", labels)
+	if s.Events != 2 || s.SimSeconds != 5e-6 || s.Width != 128 {
+		t.Errorf("%d events over %v s on a %d-wide sensor; want 2 over 5 µs on 128",
+			s.Events, s.SimSeconds, s.Width)
+	}
+	if s.Missed != 2 || len(s.Windows) != 2 || *s.Accuracy != 0 {
+		t.Errorf("windows %+v, %d outside, accuracy %v; want 2 outside and 0",
+			s.Windows, s.Missed, *s.Accuracy)
+	}
+}
+
+// TestRunEventInterrupt sends SIGINT to an event run over a long recording, made of the
+// real one written 20 times over as AEDAT 3.1, and expects status 130 soon after.
+func TestRunEventInterrupt(t *testing.T) {
+	f, err := aedat.Open(davis346)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var evs []aedat.Event
+	for f.Next() {
+		evs = append(evs, f.Event())
+	}
+	info := f.Info()
+	f.Close()
+	path := filepath.Join(t.TempDir(), "long.aedat")
+	out, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := aedat.NewWriter(out, info)
+	if err != nil {
+		t.Fatal(err)
+	}
+	span := evs[len(evs)-1].Time - evs[0].Time + 1
+	for k := range int64(20) {
+		for _, e := range evs {
+			e.Time += k * span
+			if err := w.Write(e); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	out.Close()
+
+	cmd := exec.Command(command, "run", "--mode", "event", "--input", path, "--quiet")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	err = cmd.Wait()
+	ee, ok := err.(*exec.ExitError)
+	if !ok || ee.ExitCode() != exitInterrupted || !strings.Contains(stderr.String(), "interrupted after") {
+		t.Fatalf("after SIGINT: %v, stderr %q; want status %d", err, stderr.String(),
+			exitInterrupted)
 	}
 }

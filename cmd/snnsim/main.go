@@ -37,7 +37,9 @@ func newApp() *cli.App {
 		Usage: "simulate and train spiking neural networks of LIF neurons",
 		Description: "snnsim runs layered networks of leaky integrate-and-fire neurons.\n" +
 			"Clocked mode steps every neuron through time in mini-batches and trains\n" +
-			"with feedback alignment and the SuperSpike surrogate gradient.",
+			"with feedback alignment and the SuperSpike surrogate gradient. Event mode\n" +
+			"streams event-camera recordings through a network, updating a neuron only\n" +
+			"when a spike reaches it.",
 		Commands:  []*cli.Command{runCommand(), inspectCommand()},
 		Writer:    os.Stdout,
 		ErrWriter: os.Stderr,

@@ -57,7 +57,8 @@ func runCommand() *cli.Command {
 			&cli.IntFlag{Name: "window", Value: d.train.Window,
 				Usage: "learning window K: loss and gradients from the last K steps"},
 			&cli.StringFlag{Name: "hidden", Value: joinSizes(d.net.Hidden, ","),
-				Usage: "hidden layer sizes, comma-separated, such as 500,300"},
+				Usage:       "hidden layer sizes, comma-separated, such as 500,300",
+				DefaultText: joinSizes(d.net.Hidden, ",") + "; event mode: 512"},
 			&cli.StringFlag{Name: "encoding", Value: string(d.train.Encoding),
 				Usage: "input encoding: poisson (Bernoulli spikes, p = intensity×gain) or rate " +
 					"(the intensity as a constant drive)"},
@@ -125,6 +126,11 @@ func run(c *cli.Context) error {
 	if c.Args().Present() {
 		return fmt.Errorf("run: unexpected argument %q", c.Args().First())
 	}
+	for _, name := range []string{"save", "load", "data"} {
+		if c.IsSet(name) && c.String(name) == "" {
+			return fmt.Errorf("run: --%s needs a path", name)
+		}
+	}
 	switch m := c.String("mode"); m {
 	case "clocked":
 		for _, name := range eventFlags {
@@ -139,11 +145,6 @@ func run(c *cli.Context) error {
 	}
 	if ds := c.String("dataset"); ds != "mnist" {
 		return fmt.Errorf("run: unknown --dataset %q (want mnist)", ds)
-	}
-	for _, name := range []string{"save", "load", "data"} {
-		if c.IsSet(name) && c.String(name) == "" {
-			return fmt.Errorf("run: --%s needs a path", name)
-		}
 	}
 	epochs := c.Int("epochs")
 	if c.IsSet("load") && !c.IsSet("epochs") {
@@ -335,7 +336,10 @@ func trainer(c *cli.Context) (*engine.Trainer, error) {
 	cfg.Bias = c.Bool("bias")
 	cfg.InitGain = c.Float64("init-gain")
 	if s := c.String("init-sigma"); s != "" {
-		if cfg.InitSigma, err = parseSigmas(s); err != nil {
+		if c.IsSet("init-gain") {
+			return nil, errors.New("run: give --init-gain or --init-sigma, not both")
+		}
+		if cfg.InitSigma, err = parseSigmas(s, len(hidden)+1); err != nil {
 			return nil, err
 		}
 	}
@@ -389,7 +393,7 @@ func trainEpoch(ctx context.Context, tr *engine.Trainer, set engine.Dataset,
 	quiet bool) (engine.Stats, error) {
 	bar := progressbar.NewOptions(set.Len(),
 		progressbar.OptionSetWriter(os.Stderr),
-		progressbar.OptionSetVisibility(!quiet),
+		progressbar.OptionSetVisibility(!quiet && stderrIsTerminal()),
 		progressbar.OptionSetDescription(fmt.Sprintf("epoch %d", tr.Epoch+1)),
 		progressbar.OptionShowCount(),
 		progressbar.OptionShowIts(),
