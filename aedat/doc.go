@@ -5,15 +5,17 @@
 // input neurons of an event-mode network.
 //
 // Open detects the version from the file's first line and returns a Reader that streams
-// the events in file order, in bounded memory however long the file is. Records that are
-// not polarity events (special events, frames, IMU samples, triggers) are skipped and
-// counted by kind.
+// the events in file order, in bounded memory however long the file is: one at a time
+// with Next and Event, or in batches with Read, which costs a fraction per event and
+// suits long recordings. Records that are not polarity events (special events, frames,
+// IMU samples, triggers) are skipped and counted by kind.
 //
 // # Errors
 //
 // A *FormatError reports corrupt input and a *UnsupportedError valid input this package
 // cannot decode; both name the file and the byte offset. A Reader that meets a fault stops
-// there: the events it returned before the fault remain valid, and Err returns the fault.
+// there: it returns the events before the fault, which remain valid, then reports the
+// end (Next returns false, Read 0), and Err returns the fault.
 // A file that ends inside a record or packet is corrupt (truncated): a *FormatError, not
 // io.ErrUnexpectedEOF. Errors of the underlying io.Reader are returned as they are.
 // No field read from a file decides the size of an allocation: buffers grow as bytes

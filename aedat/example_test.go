@@ -76,3 +76,26 @@ func ExampleReadLabels() {
 	fmt.Println(len(labels), labels[0])
 	// Output: 12 {1 53036986 59508469}
 }
+
+func ExampleReader_read() {
+	f, err := aedat.Open("testdata/davis346_aestream.aedat4")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer f.Close()
+	var n, on int
+	buf := make([]aedat.Event, 4096)
+	for k := f.Read(buf); k > 0; k = f.Read(buf) {
+		for _, e := range buf[:k] {
+			if e.On {
+				on++
+			}
+		}
+		n += k
+	}
+	if err := f.Err(); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(n, "events,", on, "ON")
+	// Output: 117667 events, 72363 ON
+}

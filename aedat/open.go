@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strings"
 )
@@ -114,14 +115,15 @@ func formatErr(name string, off int64, format string, args ...any) *FormatError 
 	return &FormatError{File: name, Offset: off, Msg: fmt.Sprintf(format, args...)}
 }
 
-// readerBase holds the state and methods that the 1.0, 2.0 and 3.1 readers share.
+// readerBase holds the state and methods that the readers of all versions share.
 type readerBase struct {
 	name      string
 	info      Info
 	off       int64 // offset of the next unread byte
-	ev        Event
+	cur       [1]Event
 	err       error
-	done      bool
+	held      error // the fault met, published as err once the events before it are out
+	done      bool  // no more events: the end of the file or a fault
 	skipped   map[string]int64
 	backwards int64
 	lastTime  int64
@@ -132,7 +134,7 @@ type readerBase struct {
 func (b *readerBase) Info() Info { return b.info }
 
 // Event implements Reader.
-func (b *readerBase) Event() Event { return b.ev }
+func (b *readerBase) Event() Event { return b.cur[0] }
 
 // Err implements Reader.
 func (b *readerBase) Err() error { return b.err }
@@ -149,40 +151,99 @@ func (b *readerBase) Skipped() map[string]int64 {
 // Backwards returns how many events had a smaller timestamp than the event before them.
 func (b *readerBase) Backwards() int64 { return b.backwards }
 
-// emit makes e the current event.
+// emit makes e, which Next decoded, the current event.
 func (b *readerBase) emit(e Event) bool {
 	if b.any && e.Time < b.lastTime {
 		b.backwards++
 	}
 	b.any = true
 	b.lastTime = e.Time
-	b.ev = e
+	b.cur[0] = e
 	return true
 }
 
-// fail stops the reader with err.
-func (b *readerBase) fail(err error) bool {
-	b.err = err
+// stop ends decoding, at the end of the file when err is nil, or else at the fault err.
+// Err reports the fault once finish has run, after the events before it are returned.
+func (b *readerBase) stop(err error) {
 	b.done = true
-	return false
+	b.held = err
 }
 
-// readFull reads len(p) bytes at b.off, advancing it. An end of input before the first
-// byte is a clean end of file; any other short read is truncation.
-func (b *readerBase) readFull(r io.Reader, p []byte, what string) (ok bool) {
-	n, err := io.ReadFull(r, p)
-	switch {
-	case err == nil:
-		b.off += int64(n)
-		return true
-	case err == io.EOF:
-		b.done = true
-		return false
-	case err == io.ErrUnexpectedEOF:
-		b.fail(formatErr(b.name, b.off, "truncated %s: %d of %d bytes before end of file",
-			what, n, len(p)))
+// finish publishes the fault that stopped decoding and returns 0, the event count of a
+// Read that has nothing more to return.
+func (b *readerBase) finish() int {
+	if b.held != nil {
+		b.err, b.held = b.held, nil
+	}
+	return 0
+}
+
+// timeState returns the time against which the next event is checked for going back:
+// that of the last event returned, or the smallest time before the first event.
+func (b *readerBase) timeState() int64 {
+	if !b.any {
+		return math.MinInt64
+	}
+	return b.lastTime
+}
+
+// setTimeState records the time of the last event returned, after n events were.
+func (b *readerBase) setTimeState(last int64, n int) {
+	if n > 0 {
+		b.any = true
+		b.lastTime = last
+	}
+}
+
+// count adds n records of kind to the skipped counts, leaving out kinds never seen.
+func (b *readerBase) count(kind string, n int64) {
+	if n != 0 {
+		b.skipped[kind] += n
+	}
+}
+
+// inputSize is the size of the buffer in which the 1.0, 2.0 and 3.1 readers decode.
+const inputSize = 128 << 10
+
+// input reads the event data of a 1.0, 2.0 or 3.1 file in large blocks, so that the
+// readers decode records in place. Bytes buf[pos:end] are read and not yet consumed.
+// An error of the underlying reader, io.EOF included, is kept in err and ends reading.
+type input struct {
+	r        io.Reader
+	buf      []byte
+	pos, end int
+	err      error
+}
+
+// avail returns how many bytes are read and not yet consumed.
+func (in *input) avail() int { return in.end - in.pos }
+
+// fill moves the unconsumed bytes to the front of buf and reads more after them. It
+// reports whether it read any; when it did not, err says why. Callers fill only when
+// fewer bytes are left than a record or packet header, so buf has room.
+func (in *input) fill() bool {
+	if in.err != nil {
 		return false
 	}
-	b.fail(err)
+	if in.buf == nil {
+		in.buf = make([]byte, inputSize)
+	}
+	if in.pos > 0 {
+		in.end = copy(in.buf, in.buf[in.pos:in.end])
+		in.pos = 0
+	}
+	// Give up on a reader that returns neither bytes nor an error, as bufio does.
+	for range 100 {
+		n, err := in.r.Read(in.buf[in.end:])
+		in.end += n
+		if err != nil {
+			in.err = err
+			return n > 0
+		}
+		if n > 0 {
+			return true
+		}
+	}
+	in.err = io.ErrNoProgress
 	return false
 }

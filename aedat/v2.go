@@ -59,46 +59,13 @@ const (
 	layoutDAVIS
 )
 
-// v2Reader reads AEDAT 1.0 and 2.0 files.
+// v2Reader reads AEDAT 1.0 and 2.0 files, decoding the records in place in its input
+// buffer.
 type v2Reader struct {
 	readerBase
-	br     *bufio.Reader
+	in     input
 	rec    int // record size: 6 for 1.0, 8 for 2.0
 	layout chipLayout
-
-	// Records are read v2ChunkRecords at a time into chunk, which starts at byte
-	// chunkOff; pos and n index its whole records. A fault met while filling it waits
-	// in pending until the records before it have been returned; eof marks a clean end.
-	chunk    []byte
-	chunkOff int64
-	pos, n   int
-	pending  error
-	eof      bool
-}
-
-// v2ChunkRecords is how many records the 1.0 and 2.0 readers read at a time.
-const v2ChunkRecords = 4096
-
-// fill reads the next chunk of records.
-func (r *v2Reader) fill() {
-	if r.chunk == nil {
-		r.chunk = make([]byte, v2ChunkRecords*r.rec)
-	}
-	r.chunkOff = r.off
-	got, err := io.ReadFull(r.br, r.chunk)
-	r.off += int64(got)
-	r.pos, r.n = 0, got/r.rec
-	switch {
-	case err == nil:
-	case err == io.EOF || err == io.ErrUnexpectedEOF:
-		r.eof = true
-		if part := got % r.rec; part != 0 {
-			r.pending = formatErr(r.name, r.chunkOff+int64(r.n*r.rec),
-				"truncated record: %d of %d bytes before end of file", part, r.rec)
-		}
-	default:
-		r.pending = err
-	}
 }
 
 // newV2Reader reads the header of a 1.0 or 2.0 file.
@@ -107,7 +74,7 @@ func newV2Reader(br *bufio.Reader, name, version string) (Reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &v2Reader{br: br, rec: 8, layout: layoutDVS128}
+	r := &v2Reader{in: input{r: br}, rec: 8, layout: layoutDVS128}
 	r.name = name
 	r.off = h.bytes
 	r.skipped = make(map[string]int64)
@@ -133,62 +100,214 @@ func newV2Reader(br *bufio.Reader, name, version string) (Reader, error) {
 	return r, nil
 }
 
-// Next implements Reader.
+// Next implements Reader. It decodes an event record that is at hand itself, and
+// leaves all else (refills, skipped records, faults) to Read.
 func (r *v2Reader) Next() bool {
-	for !r.done {
-		if r.pos >= r.n {
-			switch {
-			case r.pending != nil:
-				return r.fail(r.pending)
-			case r.eof:
-				r.done = true
-				return false
-			}
-			r.fill()
-			continue
-		}
-		at := r.chunkOff + int64(r.pos*r.rec)
-		b := r.chunk[r.pos*r.rec : (r.pos+1)*r.rec]
-		r.pos++
-
-		var addr uint32
+	if !r.done && r.in.avail() >= r.rec {
+		b := r.in.buf[r.in.pos : r.in.pos+r.rec]
+		var addr, x, y uint32
 		var ts int32
-		if r.rec == 6 {
-			addr = uint32(binary.BigEndian.Uint16(b))
-			ts = int32(binary.BigEndian.Uint32(b[2:]))
-		} else {
-			addr = binary.BigEndian.Uint32(b)
-			ts = int32(binary.BigEndian.Uint32(b[4:]))
-		}
-		var x, y uint32
-		var on bool
-		if r.layout == layoutDVS128 {
-			if addr>>15 != 0 {
-				r.skipped["special"]++
-				continue
-			}
-			x, y, on = addr>>1&0x7F, addr>>8&0x7F, addr&1 == 0
-		} else {
-			if addr>>31 != 0 {
-				if addr>>10&3 == 3 {
-					r.skipped["imu"]++
-				} else {
-					r.skipped["aps"]++
-				}
-				continue
-			}
-			if addr>>10&1 != 0 {
-				r.skipped["special"]++
-				continue
-			}
-			x, y, on = addr>>12&0x3FF, addr>>22&0x1FF, addr>>11&1 == 1
+		var ok, on bool
+		switch {
+		case r.layout == layoutDAVIS:
+			addr, ts = binary.BigEndian.Uint32(b), int32(binary.BigEndian.Uint32(b[4:]))
+			x, y = addr>>12&0x3FF, addr>>22&0x1FF
+			ok, on = addr&(1<<31|1<<10) == 0, addr&(1<<11) != 0
+		case len(b) == 8:
+			addr, ts = binary.BigEndian.Uint32(b), int32(binary.BigEndian.Uint32(b[4:]))
+			x, y = addr>>1&0x7F, addr>>8&0x7F
+			ok, on = addr>>15 == 0, addr&1 == 0
+		default:
+			addr, ts = uint32(binary.BigEndian.Uint16(b)), int32(binary.BigEndian.Uint32(b[2:]))
+			x, y = addr>>1&0x7F, addr>>8&0x7F
+			ok, on = addr>>15 == 0, addr&1 == 0
 		}
 		w, h := uint32(r.info.Width), uint32(r.info.Height)
-		if x >= w || y >= h {
-			return r.fail(formatErr(r.name, at, "pixel (%d, %d) outside the %dx%d sensor",
-				x, y, w, h))
+		if ok && x < w && y < h {
+			r.in.pos += r.rec
+			r.off += int64(r.rec)
+			return r.emit(Event{Time: int64(ts), X: uint16(w - 1 - x), Y: uint16(h - 1 - y),
+				On: on})
 		}
-		return r.emit(Event{Time: int64(ts), X: uint16(w - 1 - x), Y: uint16(h - 1 - y), On: on})
 	}
-	return false
+	return r.Read(r.cur[:]) == 1
+}
+
+// Read implements Reader.
+func (r *v2Reader) Read(dst []Event) int {
+	if r.done {
+		return r.finish()
+	}
+	w, h := uint32(r.info.Width), uint32(r.info.Height)
+	n := 0
+	for n < len(dst) {
+		whole := r.in.avail() / r.rec
+		if whole == 0 {
+			if r.in.fill() {
+				continue
+			}
+			switch part := r.in.avail(); {
+			case r.in.err != io.EOF:
+				r.stop(r.in.err)
+			case part != 0:
+				r.stop(formatErr(r.name, r.off,
+					"truncated record: %d of %d bytes before end of file", part, r.rec))
+			default:
+				r.stop(nil)
+			}
+			break
+		}
+		recs := r.in.buf[r.in.pos : r.in.pos+whole*r.rec]
+		var m int
+		var back, last int64
+		switch {
+		case r.layout == layoutDAVIS:
+			m, back, last = decodeDAVIS(dst[n:], recs, w, h, r.timeState())
+		case r.rec == 8:
+			m, back, last = decodeDVS128(dst[n:], recs, w, h, r.timeState())
+		default:
+			m, back, last = decodeDVS128v1(dst[n:], recs, w, h, r.timeState())
+		}
+		r.backwards += back
+		r.setTimeState(last, m)
+		n += m
+		r.consume(m)
+		if m == whole || n == len(dst) {
+			continue
+		}
+		// The next record is not a polarity event, or lies outside the sensor.
+		k := r.skip(recs[m*r.rec:])
+		if k == 0 {
+			r.stop(r.pixelFault(recs[m*r.rec:]))
+			break
+		}
+		r.consume(k)
+	}
+	if n == 0 {
+		return r.finish()
+	}
+	return n
+}
+
+// consume advances past k records.
+func (r *v2Reader) consume(k int) {
+	r.in.pos += k * r.rec
+	r.off += int64(k * r.rec)
+}
+
+// skip counts the records at the start of recs that are not polarity events, and
+// returns how many there are.
+func (r *v2Reader) skip(recs []byte) int {
+	var aps, imu, special int64
+	k := 0
+records:
+	for ; (k+1)*r.rec <= len(recs); k++ {
+		b := recs[k*r.rec:]
+		switch {
+		case r.layout == layoutDAVIS:
+			switch addr := binary.BigEndian.Uint32(b); {
+			case addr&(1<<31|1<<10) == 0:
+				break records
+			case addr>>31 == 0:
+				special++
+			case addr>>10&3 == 3:
+				imu++
+			default:
+				aps++
+			}
+		case r.rec == 8 && binary.BigEndian.Uint32(b)>>15 != 0,
+			r.rec == 6 && binary.BigEndian.Uint16(b)>>15 != 0:
+			special++
+		default:
+			break records
+		}
+	}
+	r.count("aps", aps)
+	r.count("imu", imu)
+	r.count("special", special)
+	return k
+}
+
+// pixelFault returns the fault of the record b, whose pixel lies outside the sensor.
+func (r *v2Reader) pixelFault(b []byte) error {
+	var addr uint32
+	if r.rec == 6 {
+		addr = uint32(binary.BigEndian.Uint16(b))
+	} else {
+		addr = binary.BigEndian.Uint32(b)
+	}
+	x, y := addr>>12&0x3FF, addr>>22&0x1FF
+	if r.layout == layoutDVS128 {
+		x, y = addr>>1&0x7F, addr>>8&0x7F
+	}
+	w, h := r.info.Width, r.info.Height
+	return formatErr(r.name, r.off, "pixel (%d, %d) outside the %dx%d sensor", x, y, w, h)
+}
+
+// The decode functions below decode the records of recs into dst, for a w×h sensor,
+// until either is used up or a record is not a polarity event on the sensor. They
+// return how many events they decoded, one per record, how many of them have a
+// smaller timestamp than the event before (the first is compared with last), and the
+// timestamp of the last one.
+
+// decodeDAVIS decodes 2.0 records of the DAVIS layout.
+func decodeDAVIS(dst []Event, recs []byte, w, h uint32, last int64) (n int, back,
+	lastTime int64) {
+	dst = dst[:min(len(dst), len(recs)/8)]
+	for n = range dst {
+		v := binary.BigEndian.Uint64(recs[8*n:])
+		addr, t := uint32(v>>32), int64(int32(v))
+		x, y := addr>>12&0x3FF, addr>>22&0x1FF
+		if addr&(1<<31|1<<10) != 0 || x >= w || y >= h {
+			return n, back, last
+		}
+		if t < last {
+			back++
+		}
+		last = t
+		dst[n] = Event{Time: t, X: uint16(w - 1 - x), Y: uint16(h - 1 - y),
+			On: addr&(1<<11) != 0}
+	}
+	return len(dst), back, last
+}
+
+// decodeDVS128 decodes 2.0 records of the DVS128 layout.
+func decodeDVS128(dst []Event, recs []byte, w, h uint32, last int64) (n int, back,
+	lastTime int64) {
+	dst = dst[:min(len(dst), len(recs)/8)]
+	for n = range dst {
+		v := binary.BigEndian.Uint64(recs[8*n:])
+		addr, t := uint32(v>>32), int64(int32(v))
+		x, y := addr>>1&0x7F, addr>>8&0x7F
+		if addr>>15 != 0 || x >= w || y >= h {
+			return n, back, last
+		}
+		if t < last {
+			back++
+		}
+		last = t
+		dst[n] = Event{Time: t, X: uint16(w - 1 - x), Y: uint16(h - 1 - y), On: addr&1 == 0}
+	}
+	return len(dst), back, last
+}
+
+// decodeDVS128v1 decodes 1.0 records, whose layout is always that of the DVS128.
+func decodeDVS128v1(dst []Event, recs []byte, w, h uint32, last int64) (n int, back,
+	lastTime int64) {
+	dst = dst[:min(len(dst), len(recs)/6)]
+	for n = range dst {
+		b := recs[6*n : 6*n+6]
+		addr := uint32(binary.BigEndian.Uint16(b))
+		t := int64(int32(binary.BigEndian.Uint32(b[2:])))
+		x, y := addr>>1&0x7F, addr>>8&0x7F
+		if addr>>15 != 0 || x >= w || y >= h {
+			return n, back, last
+		}
+		if t < last {
+			back++
+		}
+		last = t
+		dst[n] = Event{Time: t, X: uint16(w - 1 - x), Y: uint16(h - 1 - y), On: addr&1 == 0}
+	}
+	return len(dst), back, last
 }

@@ -29,7 +29,6 @@ import (
 const (
 	v3HeaderSize   = 28
 	v3MaxPacket    = 1 << 28 // bytes of events in one packet
-	v3ChunkEvents  = 4096    // polarity events read at a time
 	v3PolarityType = 1
 	v3PolaritySize = 8
 )
@@ -48,18 +47,13 @@ func v3TypeName(t int16) string {
 	return "type " + strconv.Itoa(int(t))
 }
 
-// v3Reader reads AEDAT 3.1 files, one packet at a time, in a reused buffer of
-// v3ChunkEvents events.
+// v3Reader reads AEDAT 3.1 files, decoding the events in place in its input buffer.
 type v3Reader struct {
 	readerBase
-	br       *bufio.Reader
+	in       input
 	sources  map[int]sensorSize
-	hdr      [v3HeaderSize]byte
-	buf      []byte // chunk of polarity events
-	bufOff   int64  // file offset of buf[0]
-	pos, n   int    // next and end event index in buf
-	left     int64  // polarity events of the packet not yet read into buf
-	skipRest int64  // bytes after the packet's eventNumber events
+	left     int64 // polarity events of the current packet not yet consumed
+	skipRest int64 // bytes after the packet's eventNumber events
 	// skipKind and skipCount name and count the records of a packet being skipped; they
 	// are added to skipped once its bytes have all been read.
 	skipKind  string
@@ -68,7 +62,6 @@ type v3Reader struct {
 	w, h      uint32 // sensor size of the current packet's source, or 0
 	pktOff    int64  // offset of the current packet's header
 	pktLen    int64  // bytes of events of the current packet
-	pending   error  // fault to report once the events before it are returned
 }
 
 // newV3Reader reads the header of a 3.1 file.
@@ -81,7 +74,7 @@ func newV3Reader(br *bufio.Reader, name string) (Reader, error) {
 		return nil, &UnsupportedError{File: name, Offset: 0,
 			Msg: "AEDAT 3.1 format " + strconv.Quote(clip(h.format, 40))}
 	}
-	r := &v3Reader{br: br, sources: h.sources}
+	r := &v3Reader{in: input{r: br}, sources: h.sources}
 	r.name = name
 	r.off = h.bytes
 	r.skipped = make(map[string]int64)
@@ -93,59 +86,72 @@ func newV3Reader(br *bufio.Reader, name string) (Reader, error) {
 	return r, nil
 }
 
-// Next implements Reader.
+// Next implements Reader. It decodes a valid polarity event that is at hand itself, and
+// leaves all else (refills, packet headers, invalid events, faults) to Read.
 func (r *v3Reader) Next() bool {
-	for !r.done {
-		if r.pos < r.n {
-			at := r.bufOff + int64(r.pos)*v3PolaritySize
-			b := r.buf[r.pos*v3PolaritySize:]
-			r.pos++
-			data := binary.LittleEndian.Uint32(b)
-			ts := int32(binary.LittleEndian.Uint32(b[4:]))
-			if data&1 == 0 {
-				r.skipped["invalid"]++
+	if !r.done && r.left > 0 && r.in.avail() >= v3PolaritySize {
+		b := r.in.buf[r.in.pos : r.in.pos+v3PolaritySize]
+		data := binary.LittleEndian.Uint32(b)
+		ts := int32(binary.LittleEndian.Uint32(b[4:]))
+		x, y := data>>17, data>>2&0x7FFF
+		if data&1 != 0 && ts >= 0 && (r.w == 0 || x < r.w && y < r.h) {
+			r.in.pos += v3PolaritySize
+			r.off += v3PolaritySize
+			r.left--
+			return r.emit(Event{Time: r.overflow<<31 | int64(ts), X: uint16(x), Y: uint16(y),
+				On: data&2 != 0})
+		}
+	}
+	return r.Read(r.cur[:]) == 1
+}
+
+// Read implements Reader.
+func (r *v3Reader) Read(dst []Event) int {
+	if r.done {
+		return r.finish()
+	}
+	n := 0
+	for n < len(dst) && !r.done {
+		if r.left > 0 {
+			k := min(int64(r.in.avail()/v3PolaritySize), r.left)
+			if k == 0 {
+				if r.in.fill() {
+					continue
+				}
+				err := r.in.err
+				if err == io.EOF {
+					err = formatErr(r.name, r.off,
+						"truncated polarity packet: %d of its events missing", r.left)
+				}
+				r.stop(err)
+				break
+			}
+			evs := r.in.buf[r.in.pos : r.in.pos+int(k)*v3PolaritySize]
+			m, back, last := decodeV3(dst[n:], evs, r.w, r.h, r.overflow<<31, r.timeState())
+			r.backwards += back
+			r.setTimeState(last, m)
+			n += m
+			r.consume(m)
+			if int64(m) == k || n == len(dst) {
 				continue
 			}
-			if ts < 0 {
-				return r.fail(formatErr(r.name, at, "negative timestamp %d", ts))
+			// The next event is invalid, or faulty.
+			invalid := 0
+			for rest := evs[m*v3PolaritySize:]; len(rest) > 0 && rest[0]&1 == 0; {
+				invalid++
+				rest = rest[v3PolaritySize:]
 			}
-			x, y := data>>17, data>>2&0x7FFF
-			if r.w > 0 && (x >= r.w || y >= r.h) {
-				return r.fail(formatErr(r.name, at, "pixel (%d, %d) outside the %dx%d sensor",
-					x, y, r.w, r.h))
+			if invalid == 0 {
+				r.stop(r.eventFault(evs[m*v3PolaritySize:]))
+				break
 			}
-			t := r.overflow<<31 | int64(ts)
-			return r.emit(Event{Time: t, X: uint16(x), Y: uint16(y), On: data>>1&1 == 1})
-		}
-		if r.left > 0 {
-			k := min(r.left, v3ChunkEvents)
-			if r.buf == nil {
-				r.buf = make([]byte, v3ChunkEvents*v3PolaritySize)
-			}
-			r.bufOff = r.off
-			want := int(k) * v3PolaritySize
-			got, err := io.ReadFull(r.br, r.buf[:want])
-			r.off += int64(got)
-			r.left -= k
-			r.pos, r.n = 0, got/v3PolaritySize
-			if err != nil {
-				// Return the whole events read before the end, then the fault.
-				if err == io.EOF || err == io.ErrUnexpectedEOF {
-					err = formatErr(r.name, r.bufOff+int64(r.n)*v3PolaritySize,
-						"truncated polarity packet: %d of its events missing",
-						r.left+k-int64(r.n))
-				}
-				r.pending = err
-				r.left, r.skipRest = 0, 0
-			}
+			r.count("invalid", int64(invalid))
+			r.consume(invalid)
 			continue
-		}
-		if r.pending != nil {
-			return r.fail(r.pending)
 		}
 		if r.skipRest > 0 {
 			if !r.discard(r.skipRest) {
-				return false
+				break
 			}
 			r.skipRest = 0
 		}
@@ -155,25 +161,75 @@ func (r *v3Reader) Next() bool {
 		}
 		r.nextPacket()
 	}
-	return false
+	if n == 0 {
+		return r.finish()
+	}
+	return n
+}
+
+// consume advances past k polarity events of the current packet.
+func (r *v3Reader) consume(k int) {
+	r.in.pos += k * v3PolaritySize
+	r.off += int64(k) * v3PolaritySize
+	r.left -= int64(k)
+}
+
+// decodeV3 decodes the polarity events evs into dst, for a w×h sensor (any size when
+// w is 0) and with the time overflow ov, until either is used up or an event is invalid
+// or faulty: with a negative timestamp or a pixel outside the sensor. It returns how
+// many events it decoded, how many of them have a smaller timestamp than the event
+// before (the first is compared with last), and the timestamp of the last one.
+func decodeV3(dst []Event, evs []byte, w, h uint32, ov, last int64) (n int, back,
+	lastTime int64) {
+	if w == 0 {
+		w, h = 1<<15, 1<<15 // beyond any 15-bit coordinate: not checked
+	}
+	dst = dst[:min(len(dst), len(evs)/v3PolaritySize)]
+	for n = range dst {
+		v := binary.LittleEndian.Uint64(evs[v3PolaritySize*n:])
+		data, ts := uint32(v), int32(v>>32)
+		x, y := data>>17, data>>2&0x7FFF
+		if data&1 == 0 || ts < 0 || x >= w || y >= h {
+			return n, back, last
+		}
+		t := ov | int64(ts)
+		if t < last {
+			back++
+		}
+		last = t
+		dst[n] = Event{Time: t, X: uint16(x), Y: uint16(y), On: data&2 != 0}
+	}
+	return len(dst), back, last
+}
+
+// eventFault returns the fault of the valid polarity event b at r.off.
+func (r *v3Reader) eventFault(b []byte) error {
+	data := binary.LittleEndian.Uint32(b)
+	if ts := int32(binary.LittleEndian.Uint32(b[4:])); ts < 0 {
+		return formatErr(r.name, r.off, "negative timestamp %d", ts)
+	}
+	return formatErr(r.name, r.off, "pixel (%d, %d) outside the %dx%d sensor",
+		data>>17, data>>2&0x7FFF, r.w, r.h)
 }
 
 // discard skips n bytes of the current packet.
 func (r *v3Reader) discard(n int64) bool {
 	at := r.off
 	for n > 0 {
-		k := int(min(n, 1<<30))
-		d, err := r.br.Discard(k)
-		r.off += int64(d)
-		n -= int64(d)
-		if err != nil {
-			if err == io.EOF {
-				return r.fail(formatErr(r.name, r.pktOff,
+		if r.in.avail() == 0 && !r.in.fill() {
+			if r.in.err == io.EOF {
+				r.stop(formatErr(r.name, r.pktOff,
 					"truncated packet: its %d bytes of events at byte %d run %d bytes"+
 						" past the end of file", r.pktLen, at, n))
+			} else {
+				r.stop(r.in.err)
 			}
-			return r.fail(err)
+			return false
 		}
+		k := int(min(n, int64(r.in.avail())))
+		r.in.pos += k
+		r.off += int64(k)
+		n -= int64(k)
 	}
 	return true
 }
@@ -181,20 +237,35 @@ func (r *v3Reader) discard(n int64) bool {
 // nextPacket reads a packet header and sets up the reading or skipping of its events.
 func (r *v3Reader) nextPacket() {
 	at := r.off
-	if !r.readFull(r.br, r.hdr[:], "packet header") {
+	for r.in.avail() < v3HeaderSize {
+		if r.in.fill() {
+			continue
+		}
+		switch got := r.in.avail(); {
+		case r.in.err != io.EOF:
+			r.stop(r.in.err)
+		case got == 0:
+			r.stop(nil)
+		default:
+			r.stop(formatErr(r.name, at,
+				"truncated packet header: %d of %d bytes before end of file", got, v3HeaderSize))
+		}
 		return
 	}
+	hdr := r.in.buf[r.in.pos : r.in.pos+v3HeaderSize]
+	r.in.pos += v3HeaderSize
+	r.off += v3HeaderSize
 	le := binary.LittleEndian
-	typ := int16(le.Uint16(r.hdr[0:]))
-	src := int16(le.Uint16(r.hdr[2:]))
-	size := int32(le.Uint32(r.hdr[4:]))
-	tsOff := int32(le.Uint32(r.hdr[8:]))
-	overflow := int32(le.Uint32(r.hdr[12:]))
-	capacity := int32(le.Uint32(r.hdr[16:]))
-	number := int32(le.Uint32(r.hdr[20:]))
-	valid := int32(le.Uint32(r.hdr[24:]))
+	typ := int16(le.Uint16(hdr[0:]))
+	src := int16(le.Uint16(hdr[2:]))
+	size := int32(le.Uint32(hdr[4:]))
+	tsOff := int32(le.Uint32(hdr[8:]))
+	overflow := int32(le.Uint32(hdr[12:]))
+	capacity := int32(le.Uint32(hdr[16:]))
+	number := int32(le.Uint32(hdr[20:]))
+	valid := int32(le.Uint32(hdr[24:]))
 	bad := func(format string, args ...any) {
-		r.fail(formatErr(r.name, at, "packet header: "+format, args...))
+		r.stop(formatErr(r.name, at, "packet header: "+format, args...))
 	}
 	switch {
 	case size <= 0:

@@ -71,12 +71,19 @@ type v4Reader struct {
 	elems      []byte
 	idx, n     int
 	raw        bytes.Buffer // the current packet as stored, reused
-	dec        bytes.Buffer // the current packet decompressed, reused
 	src        bytes.Reader
 	lim        io.LimitedReader
-	lz         *lz4.Reader
 	zd         *zstd.Decoder
 	zbuf       []byte
+
+	// LZ4 (see v4lz4.go): lzBuf, used to its capacity, holds the history, lzBuf[:lzHist],
+	// then the packet that lz4Fast decompressed, up to lzEnd when it extends the
+	// history. Once lz4Fast has met a frame it does not decode, lz is the frame reader,
+	// which decodes into dec.
+	lzBuf         []byte
+	lzHist, lzEnd int
+	lz            *lz4.Reader
+	dec           []byte
 }
 
 // newV4Reader returns a Reader for an AEDAT 4.0 file whose version line, offset bytes
@@ -279,31 +286,85 @@ func chipName(source string) string {
 	return source
 }
 
-// Next implements Reader.
+// Next implements Reader. It decodes an event of the current packet that lies on the
+// sensor itself, and leaves all else (packets, faults) to Read.
 func (r *v4Reader) Next() bool {
-	for r.err == nil && !r.done {
-		if r.idx < r.n {
-			e := r.elems[r.idx*v4EventSize : (r.idx+1)*v4EventSize]
-			// Event struct: timestamp int64, x int16, y int16, polarity bool.
-			x := int16(binary.LittleEndian.Uint16(e[8:]))
-			y := int16(binary.LittleEndian.Uint16(e[10:]))
-			if x < 0 || y < 0 || (r.xMax > 0 && int(x) >= r.xMax) ||
-				(r.yMax > 0 && int(y) >= r.yMax) {
-				r.err = r.formatErr(r.pktOff, "event %d of packet: (%d, %d) outside the "+
-					"%dx%d sensor", r.idx, x, y, r.xMax, r.yMax)
-				return false
-			}
+	if !r.done && r.idx < r.n {
+		e := r.elems[r.idx*v4EventSize : (r.idx+1)*v4EventSize]
+		x := int16(binary.LittleEndian.Uint16(e[8:]))
+		y := int16(binary.LittleEndian.Uint16(e[10:]))
+		if x >= 0 && y >= 0 && (r.xMax == 0 || int(x) < r.xMax) &&
+			(r.yMax == 0 || int(y) < r.yMax) {
 			r.idx++
-			return r.emit(Event{
-				Time: int64(binary.LittleEndian.Uint64(e[0:])),
-				X:    uint16(x),
-				Y:    uint16(y),
-				On:   e[12] != 0,
-			})
+			return r.emit(Event{Time: int64(binary.LittleEndian.Uint64(e)), X: uint16(x),
+				Y: uint16(y), On: e[12] != 0})
+		}
+	}
+	return r.Read(r.cur[:]) == 1
+}
+
+// Read implements Reader.
+func (r *v4Reader) Read(dst []Event) int {
+	if r.done {
+		return r.finish()
+	}
+	n := 0
+	for n < len(dst) && !r.done {
+		if r.idx < r.n {
+			// Event struct: timestamp int64, x int16, y int16, polarity bool. A negative
+			// x or y is 0x8000 or more as a uint16, beyond any sensor.
+			xl, yl := uint16(1<<15), uint16(1<<15)
+			if r.xMax > 0 {
+				xl = uint16(r.xMax)
+			}
+			if r.yMax > 0 {
+				yl = uint16(r.yMax)
+			}
+			elems := r.elems[r.idx*v4EventSize : r.n*v4EventSize]
+			m, back, last := decodeV4(dst[n:], elems, xl, yl, r.timeState())
+			r.backwards += back
+			r.setTimeState(last, m)
+			n += m
+			r.idx += m
+			if r.idx < r.n && n < len(dst) {
+				e := r.elems[r.idx*v4EventSize:]
+				r.stop(r.formatErr(r.pktOff, "event %d of packet: (%d, %d) outside the "+
+					"%dx%d sensor", r.idx, int16(binary.LittleEndian.Uint16(e[8:])),
+					int16(binary.LittleEndian.Uint16(e[10:])), r.xMax, r.yMax))
+				break
+			}
+			continue
 		}
 		r.nextPacket()
 	}
-	return false
+	if n == 0 {
+		return r.finish()
+	}
+	return n
+}
+
+// decodeV4 decodes the Event structs elems into dst until either is used up or an
+// event lies outside the sensor, whose x must be below xl and y below yl. It returns how
+// many events it decoded, how many of them have a smaller timestamp than the event
+// before (the first is compared with last), and the timestamp of the last one.
+func decodeV4(dst []Event, elems []byte, xl, yl uint16, last int64) (n int, back,
+	lastTime int64) {
+	dst = dst[:min(len(dst), len(elems)/v4EventSize)]
+	for n = range dst {
+		e := elems[v4EventSize*n : v4EventSize*n+v4EventSize]
+		x := binary.LittleEndian.Uint16(e[8:])
+		y := binary.LittleEndian.Uint16(e[10:])
+		if x >= xl || y >= yl {
+			return n, back, last
+		}
+		t := int64(binary.LittleEndian.Uint64(e))
+		if t < last {
+			back++
+		}
+		last = t
+		dst[n] = Event{Time: t, X: x, Y: y, On: e[12] != 0}
+	}
+	return len(dst), back, last
 }
 
 // nextPacket reads packets until an event packet with elements, the end of the
@@ -312,7 +373,7 @@ func (r *v4Reader) nextPacket() {
 	r.elems, r.idx, r.n = nil, 0, 0
 	for {
 		if r.tablePos >= 0 && r.off >= r.tablePos {
-			r.done = true
+			r.stop(nil)
 			return
 		}
 		r.pktOff = r.off
@@ -321,25 +382,25 @@ func (r *v4Reader) nextPacket() {
 		r.off += int64(n)
 		if err == io.EOF {
 			if r.tablePos >= 0 {
-				r.err = r.formatErr(r.off, "file ends before data table at %d", r.tablePos)
+				r.stop(r.formatErr(r.off, "file ends before data table at %d", r.tablePos))
 				return
 			}
-			r.done = true // an interrupted recording without data table
+			r.stop(nil) // an interrupted recording without data table
 			return
 		}
 		if err != nil {
-			r.err = r.ioErr(err, "truncated packet header")
+			r.stop(r.ioErr(err, "truncated packet header"))
 			return
 		}
 		id := int32(binary.LittleEndian.Uint32(hdr[0:]))
 		size := int32(binary.LittleEndian.Uint32(hdr[4:]))
 		if size < 0 || size > v4MaxPacket {
-			r.err = r.formatErr(r.pktOff, "packet size %d out of range", size)
+			r.stop(r.formatErr(r.pktOff, "packet size %d out of range", size))
 			return
 		}
 		if r.tablePos >= 0 && r.off+int64(size) > r.tablePos {
-			r.err = r.formatErr(r.pktOff, "packet of %d bytes runs past dataTablePosition "+
-				"%d", size, r.tablePos)
+			r.stop(r.formatErr(r.pktOff, "packet of %d bytes runs past dataTablePosition "+
+				"%d", size, r.tablePos))
 			return
 		}
 		st, known := r.streams[id]
@@ -347,7 +408,7 @@ func (r *v4Reader) nextPacket() {
 			d, err := r.br.Discard(int(size))
 			r.off += int64(d)
 			if err != nil {
-				r.err = r.ioErr(err, "truncated packet: %d of %d bytes", d, size)
+				r.stop(r.ioErr(err, "truncated packet: %d of %d bytes", d, size))
 				return
 			}
 			r.skipped[skipKind(known, st.kind)]++
@@ -358,11 +419,11 @@ func (r *v4Reader) nextPacket() {
 		m, err := r.raw.ReadFrom(&r.lim)
 		r.off += m
 		if err != nil {
-			r.err = r.ioErr(err, "reading packet")
+			r.stop(r.ioErr(err, "reading packet"))
 			return
 		}
 		if m < int64(size) {
-			r.err = r.formatErr(r.off, "truncated packet: %d of %d bytes", m, size)
+			r.stop(r.formatErr(r.off, "truncated packet: %d of %d bytes", m, size))
 			return
 		}
 		if size == 0 {
@@ -370,12 +431,12 @@ func (r *v4Reader) nextPacket() {
 		}
 		data, err := r.decompress(r.raw.Bytes())
 		if err != nil {
-			r.err = err
+			r.stop(err)
 			return
 		}
 		elems, ok := fbEventElements(data)
 		if !ok {
-			r.err = r.formatErr(r.pktOff, "corrupt EventPacket flatbuffer")
+			r.stop(r.formatErr(r.pktOff, "corrupt EventPacket flatbuffer"))
 			return
 		}
 		if len(elems) == 0 {
@@ -417,22 +478,12 @@ func (r *v4Reader) decompress(raw []byte) ([]byte, error) {
 	case v4CompressNone:
 		return raw, nil
 	case v4CompressLZ4, v4CompressLZ4High:
-		r.src.Reset(raw)
-		if r.lz == nil {
-			r.lz = lz4.NewReader(&r.src)
-		} else {
-			r.lz.Reset(&r.src)
+		if r.lz == nil { // lz4Fast is in use until the frame reader takes over
+			if out, ok := r.lz4Fast(raw); ok {
+				return out, nil
+			}
 		}
-		r.dec.Reset()
-		r.lim = io.LimitedReader{R: r.lz, N: r.maxDecoded + 1}
-		if _, err := r.dec.ReadFrom(&r.lim); err != nil {
-			return nil, r.formatErr(r.pktOff, "corrupt LZ4 packet: %v", err)
-		}
-		if int64(r.dec.Len()) > r.maxDecoded {
-			return nil, r.formatErr(r.pktOff, "packet decompresses past %d bytes",
-				r.maxDecoded)
-		}
-		return r.dec.Bytes(), nil
+		return r.lz4Slow(raw)
 	default: // v4CompressZstd, v4CompressZstdHigh
 		if r.zd == nil {
 			zd, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1),
