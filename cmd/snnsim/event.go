@@ -184,9 +184,6 @@ func eventOptionsFrom(c *cli.Context) (*eventOptions, error) {
 	return o, nil
 }
 
-// interruptEvery is how many events pass between two looks for Ctrl-C.
-const interruptEvery = 1 << 10
-
 func runEvent(c *cli.Context) error {
 	o, err := eventOptionsFrom(c)
 	if err != nil {
@@ -284,34 +281,36 @@ func runEvent(c *cli.Context) error {
 
 	start := time.Now()
 	var first, last int64
-	for r.Next() {
-		e := r.Event()
+	buf := make([]aedat.Event, readBatch)
+	for k := r.Read(buf); k > 0; k = r.Read(buf) {
 		if sum.Events == 0 {
-			first, last = e.Time, e.Time
+			first, last = buf[0].Time, buf[0].Time
 			sim.Reset(first)
 		}
-		last = max(last, e.Time)
-		sum.Events++
-		if sum.Events%interruptEvery == 0 && c.Context.Err() != nil {
+		sum.Events += int64(k)
+		if c.Context.Err() != nil {
 			bar.Exit()
 			return interruption(c.Context.Err(), "after %d events of %s", sum.Events, path)
 		}
-		n, ok := grid.Neuron(int(e.X), int(e.Y), e.On)
-		if !ok {
-			sum.Outside++
-			continue
-		}
-		t := e.Time
-		if o.bin > 0 {
-			b := max(t-first, 0) / o.bin
-			if lastBin[n] == b+1 {
-				sum.Merged++
+		for _, e := range buf[:k] {
+			last = max(last, e.Time)
+			n, ok := grid.Neuron(int(e.X), int(e.Y), e.On)
+			if !ok {
+				sum.Outside++
 				continue
 			}
-			lastBin[n] = b + 1
-			t = first + b*o.bin
+			t := e.Time
+			if o.bin > 0 {
+				b := max(t-first, 0) / o.bin
+				if lastBin[n] == b+1 {
+					sum.Merged++
+					continue
+				}
+				lastBin[n] = b + 1
+				t = first + b*o.bin
+			}
+			sim.Input(t, n)
 		}
-		sim.Input(t, n)
 	}
 	fault := r.Err()
 	if err := sim.DrainContext(c.Context); err != nil {

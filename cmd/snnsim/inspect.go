@@ -52,6 +52,9 @@ type recording struct {
 	WallSeconds float64          `json:"wall_seconds"`
 }
 
+// readBatch is how many events the commands decode at a time.
+const readBatch = 4096
+
 func inspect(c *cli.Context) error {
 	if c.NArg() != 1 {
 		return fmt.Errorf("inspect: want one FILE, after any flags, not %q "+
@@ -71,16 +74,18 @@ func inspect(c *cli.Context) error {
 	if fi, err := os.Stat(path); err == nil {
 		rec.Bytes = fi.Size()
 	}
-	for f.Next() {
-		e := f.Event()
+	buf := make([]aedat.Event, readBatch)
+	for n := f.Read(buf); n > 0; n = f.Read(buf) {
 		if rec.Events == 0 {
-			rec.First, rec.Last = e.Time, e.Time
+			rec.First, rec.Last = buf[0].Time, buf[0].Time
 		}
-		rec.First, rec.Last = min(rec.First, e.Time), max(rec.Last, e.Time)
-		rec.Events++
-		if e.On {
-			rec.On++
+		for _, e := range buf[:n] {
+			rec.First, rec.Last = min(rec.First, e.Time), max(rec.Last, e.Time)
+			if e.On {
+				rec.On++
+			}
 		}
+		rec.Events += int64(n)
 	}
 	rec.Off = rec.Events - rec.On
 	rec.Skipped = f.Skipped()
