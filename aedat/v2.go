@@ -50,6 +50,10 @@ import (
 // This package follows jAER and libcaer, which read real DVS128 data with bit 0 clear as
 // ON and mirror x. Some third-party readers follow the specification text instead; their
 // polarities are the inverse of these, and their x (and perhaps y) mirrored.
+//
+// BUG(snnsim): 1.0 and 2.0 timestamps are not unwrapped. jAER's 32-bit timestamps wrap
+// after 2³¹ µs, about 36 minutes; in a longer recording the events after the wrap come
+// out with times far before those of the events ahead of them, counted by Backwards.
 
 // chipLayout selects how a 1.0/2.0 address is decoded.
 type chipLayout int
