@@ -49,6 +49,7 @@ type EventDriven struct {
 	batch []events.Event // the queued events of the instant being processed
 	arr   []int32        // scratch: the spikes reaching one layer
 	wake  []int32        // scratch: the neurons of one layer to look at again
+	probe []bool         // scratch: the layers probed at the instant
 
 	// Stats counts what the simulation did since it was made.
 	Stats EventStats
@@ -57,12 +58,18 @@ type EventDriven struct {
 	// that fire at time t, in increasing order. Calls come in order of time. The slice is
 	// reused after the call returns.
 	OnSpikes func(t int64, layer int, neurons []int32)
+
+	// OnProbe, when set, is called for each probe asked for with Probe, with the
+	// membranes U(t) of every neuron of LIF layer layer, before the resets of the spikes
+	// at t. The slice is reused after the call returns.
+	OnProbe func(t int64, layer int, u []float32)
 }
 
 // eventLayer is the state of one LIF layer.
 type eventLayer struct {
 	v   []float32 // scaled membranes
 	cur []float32 // scratch: the summed current of several spikes arriving at once
+	u   []float32 // scratch: U after an update that is probed
 	spk []int32   // scratch: the neurons that fire
 	t0  int64     // the reference time of v
 }
@@ -102,11 +109,13 @@ func NewEventDriven(net *Network, step, delay int64) (*EventDriven, error) {
 		scale: net.Config.Neuron.Scale(step),
 		q:     events.NewQueue(),
 		Stats: EventStats{Spikes: make([]int64, len(net.Layers))},
+		probe: make([]bool, len(net.Layers)),
 	}
 	for _, lay := range net.Layers {
 		e.lays = append(e.lays, eventLayer{
 			v:   make([]float32, lay.N),
 			cur: make([]float32, lay.N),
+			u:   make([]float32, lay.N),
 			spk: make([]int32, 0, lay.N),
 		})
 	}
@@ -123,6 +132,14 @@ func (e *EventDriven) Reset(origin int64) {
 	e.q = events.NewQueue()
 	e.pend = e.pend[:0]
 	e.last = origin
+}
+
+// Probe asks for the membranes of LIF layer layer (1 for the first) at time t, which must
+// be at least one step Δ after the last time processed: OnProbe receives them when the
+// simulation has reached t. They are exactly the U(t) of a Clocked simulator at step t/Δ
+// on the same input quantised to the step.
+func (e *EventDriven) Probe(t int64, layer int) {
+	e.q.Push(events.Event{Time: t - e.step, Layer: int32(layer), Kind: events.Probe})
 }
 
 // Input delivers a spike of input i at time t. Input spikes should come in order of time;
@@ -214,16 +231,19 @@ func (e *EventDriven) instant(p int64, in []int32) {
 		if l == 0 {
 			arr = append(arr, in...)
 		}
+		probe := false
 		for _, ev := range e.batch {
 			switch {
 			case ev.Kind == events.Spike && int(ev.Layer) == l:
 				arr = append(arr, ev.Neuron)
 			case ev.Kind == events.Wake && int(ev.Layer) == l+1:
 				wake = append(wake, ev.Neuron)
+			case ev.Kind == events.Probe && int(ev.Layer) == l+1:
+				probe = true
 			}
 		}
-		if len(arr) > 0 || len(wake) > 0 {
-			e.update(l, p, arr, wake)
+		if len(arr) > 0 || len(wake) > 0 || probe {
+			e.update(l, p, arr, wake, probe)
 		}
 		e.arr, e.wake = arr, wake
 	}
@@ -231,8 +251,9 @@ func (e *EventDriven) instant(p int64, in []int32) {
 
 // update applies to LIF layer l at time p the spikes arr from the layer below, and looks
 // again at the neurons in wake. It finds the neurons that fire at p+Δ, resets them and
-// sends their spikes on.
-func (e *EventDriven) update(l int, p int64, arr, wake []int32) {
+// sends their spikes on. With probe set it looks at every neuron and hands U(p+Δ) to
+// OnProbe.
+func (e *EventDriven) update(l int, p int64, arr, wake []int32, probe bool) {
 	lay := &e.lays[l]
 	e.rebase(lay, p)
 	prm := e.net.Config.Neuron
@@ -241,6 +262,14 @@ func (e *EventDriven) update(l int, p int64, arr, wake []int32) {
 	spk := lay.spk[:0]
 
 	switch {
+	case probe:
+		clear(lay.cur)
+		w.Deliver(lay.cur, arr)
+		spk = prm.StepScaled(lay.v, lay.cur, lay.u, f, spk)
+		clear(lay.cur)
+		if e.OnProbe != nil {
+			e.OnProbe(p+e.step, l+1, lay.u)
+		}
 	case len(arr) == 1:
 		// One spike: its weights are the current.
 		spk = integrate(lay.v, w.Row(int(arr[0])), f, prm.Theta, spk)

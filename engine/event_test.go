@@ -74,8 +74,10 @@ func clockedRaster(net *Network, step int64, in [][]int32) ([]spike, *Clocked) {
 }
 
 // eventRaster feeds in to the event engine, each spike at its step's time, and returns
-// the spikes that fire before the last step ends, and the simulator, run until then.
-func eventRaster(t *testing.T, net *Network, step int64, in [][]int32) ([]spike, *EventDriven) {
+// the spikes that fire before the last step ends, the simulator, run until then, and
+// the membranes U(T) of each layer, probed at the end of the last step.
+func eventRaster(t *testing.T, net *Network, step int64,
+	in [][]int32) ([]spike, *EventDriven, [][]float32) {
 	e, err := NewEventDriven(net, step, step)
 	if err != nil {
 		t.Fatal(err)
@@ -88,13 +90,24 @@ func eventRaster(t *testing.T, net *Network, step int64, in [][]int32) ([]spike,
 			}
 		}
 	}
+	end := int64(len(in)) * step
+	probed := make([][]float32, len(net.Layers))
+	e.OnProbe = func(at int64, layer int, u []float32) {
+		if at != end {
+			t.Errorf("probe at %d µs, asked for %d", at, end)
+		}
+		probed[layer-1] = slices.Clone(u)
+	}
+	for l := range net.Layers {
+		e.Probe(end, l+1)
+	}
 	for k, idx := range in {
 		for _, i := range idx {
 			e.Input(int64(k)*step, i)
 		}
 	}
-	e.RunUntil(int64(len(in)) * step)
-	return sortRaster(got), e
+	e.RunUntil(end)
+	return sortRaster(got), e, probed
 }
 
 func sortRaster(r []spike) []spike {
@@ -117,15 +130,20 @@ func TestEventMatchesClocked(t *testing.T) {
 	for k := range 300 {
 		net, step, steps, in := randomCase(rng)
 		want, c := clockedRaster(net, step, in)
-		got, e := eventRaster(t, net, step, in)
+		got, e, probed := eventRaster(t, net, step, in)
 		total += len(want)
 		name := fmt.Sprintf("case %d (sizes %v, α %v, θ %v, Δ %d µs, T %d)", k, net.Sizes(),
 			net.Config.Neuron.Alpha, net.Config.Neuron.Theta, step, steps)
 		if !slices.Equal(got, want) {
 			t.Fatalf("%s: %s", name, firstDiff(got, want))
 		}
-		// The membranes too, to the bit, once the event engine's lazy rebasing has
-		// caught up with the last step.
+		// The membranes too, to the bit: U(T) as probed, and V once the event engine's
+		// lazy rebasing has caught up with the last step.
+		for l, u := range probed {
+			if !slices.Equal(u, c.u[l]) {
+				t.Fatalf("%s: layer %d: probed U(T) %v, clocked %v", name, l+1, u, c.u[l])
+			}
+		}
 		for l := range e.lays {
 			e.rebase(&e.lays[l], int64(steps-1)*step)
 			for j, v := range e.lays[l].v {

@@ -16,6 +16,8 @@ const (
 	// Wake asks for neuron Neuron of layer Layer to be looked at again: it fired, and its
 	// membrane may still be over the threshold after the reset.
 	Wake
+	// Probe asks for the membranes of every neuron of layer Layer, one step after Time.
+	Probe
 )
 
 // Event is one timed event about one neuron.
