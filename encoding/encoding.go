@@ -1,8 +1,11 @@
 package encoding
 
 import (
+	"cmp"
 	"fmt"
+	"math"
 	"math/rand/v2"
+	"slices"
 )
 
 // Kind names an encoding.
@@ -83,3 +86,43 @@ func (e *Encoder) Step() (idx []int32, x []float32) {
 // Active returns the inputs of the current sample with nonzero intensity, in increasing
 // order: the only ones that can ever be active.
 func (e *Encoder) Active() []int32 { return e.active }
+
+// Spike is one input spike at a time, in the unit of the step given to Events.
+type Spike struct {
+	Time  int64
+	Input int32
+}
+
+// Events appends to dst the input spikes of the current sample in continuous time, over
+// [0, duration): each active input fires as a Poisson process with p = min(1,
+// intensity·gain) spikes per step on average, the rate at which Step fires it, and at
+// times that fall anywhere, not on a grid. The spikes come sorted by time, then input.
+// Rate encoding has no spikes; it returns dst unchanged.
+func (e *Encoder) Events(duration, step int64, dst []Spike) []Spike {
+	if e.kind != Poisson {
+		return dst
+	}
+	start := len(dst)
+	for k, th := range e.thresh {
+		if th == 0 {
+			continue
+		}
+		mean := float64(step) * (1 << 32) / float64(th) // µs between spikes
+		for t := 0.0; ; {
+			// An exponential gap from a uniform draw in (0, 1).
+			u := (float64(e.src.Uint64()>>11) + 0.5) / (1 << 53)
+			t -= mean * math.Log(u)
+			if t >= float64(duration) {
+				break
+			}
+			dst = append(dst, Spike{Time: int64(t), Input: e.active[k]})
+		}
+	}
+	slices.SortFunc(dst[start:], func(a, b Spike) int {
+		if a.Time != b.Time {
+			return cmp.Compare(a.Time, b.Time)
+		}
+		return cmp.Compare(a.Input, b.Input)
+	})
+	return dst
+}

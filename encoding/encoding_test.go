@@ -83,3 +83,46 @@ func TestParse(t *testing.T) {
 		t.Error("Parse(\"latency\") = nil error, want one")
 	}
 }
+
+// TestEvents checks the continuous-time Poisson spikes: sorted, inside the duration, off
+// the step grid, and as many per input as a Poisson process of p spikes per step gives,
+// within 5 standard deviations (the variance of a Poisson count is its mean).
+func TestEvents(t *testing.T) {
+	pixels := []byte{0, 26, 128, 255}
+	const step, steps = 1000, 20000
+	e := New(Poisson, 1, rand.NewPCG(3, 5))
+	e.Reset(pixels)
+	spikes := e.Events(steps*step, step, nil)
+	if !slices.IsSortedFunc(spikes, func(a, b Spike) int {
+		if a.Time != b.Time {
+			return int(a.Time - b.Time)
+		}
+		return int(a.Input - b.Input)
+	}) {
+		t.Fatal("spikes not sorted by time, then input")
+	}
+	counts := make([]int, len(pixels))
+	onGrid := 0
+	for _, s := range spikes {
+		if s.Time < 0 || s.Time >= steps*step {
+			t.Fatalf("spike at %d µs, outside [0, %d)", s.Time, steps*step)
+		}
+		if s.Time%step == 0 {
+			onGrid++
+		}
+		counts[s.Input]++
+	}
+	for i, v := range pixels {
+		mean := min(1, float64(v)/255) * steps
+		if d := math.Abs(float64(counts[i]) - mean); d > 5*math.Sqrt(mean)+1e-9 {
+			t.Errorf("intensity %d/255: %d spikes, want %.0f ± %.0f", v, counts[i], mean,
+				5*math.Sqrt(mean))
+		}
+	}
+	if onGrid > len(spikes)/100 {
+		t.Errorf("%d of %d spikes fall on the step grid", onGrid, len(spikes))
+	}
+	if n := len(New(Rate, 1, nil).Events(100, 10, nil)); n != 0 {
+		t.Errorf("rate encoding gave %d events", n)
+	}
+}

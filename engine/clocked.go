@@ -214,40 +214,54 @@ func (c *Clocked) Run(in Input, label int, res *Result) {
 		}
 	}
 
-	res.Predicted = c.predict()
-	res.Loss = c.softmax(label)
+	res.Predicted = predict(c.count, c.mem)
+	res.Loss = softmax(c.count, c.prob, label)
 }
 
-// predict returns the winner of the window: most spikes, then highest membrane sum.
-func (c *Clocked) predict() int {
+// predict returns the winner of a window with the given output spike counts and summed
+// output membranes: most spikes, then highest membrane sum, then lowest index.
+func predict(count []int, mem []float32) int {
 	best := 0
-	for j := 1; j < len(c.count); j++ {
-		if c.count[j] > c.count[best] || c.count[j] == c.count[best] && c.mem[j] > c.mem[best] {
+	for j := 1; j < len(count); j++ {
+		if count[j] > count[best] || count[j] == count[best] && mem[j] > mem[best] {
 			best = j
 		}
 	}
 	return best
 }
 
-// softmax sets c.prob to the softmax of the window counts and returns −log prob[label].
-func (c *Clocked) softmax(label int) float64 {
+// softmax sets prob to the softmax of the window counts and returns −log prob[label], or
+// 0 for a label that names no output.
+func softmax(count []int, prob []float32, label int) float64 {
 	hi := 0
-	for _, v := range c.count {
+	for _, v := range count {
 		hi = max(hi, v)
 	}
 	var sum float64
-	for j, v := range c.count {
+	for j, v := range count {
 		e := math.Exp(float64(v - hi))
-		c.prob[j] = float32(e)
+		prob[j] = float32(e)
 		sum += e
 	}
-	for j := range c.prob {
-		c.prob[j] = float32(float64(c.prob[j]) / sum)
+	for j := range prob {
+		prob[j] = float32(float64(prob[j]) / sum)
 	}
-	if label < 0 || label >= len(c.prob) {
+	if label < 0 || label >= len(prob) {
 		return 0
 	}
-	return -math.Log(max(float64(c.prob[label]), 1e-30))
+	return -math.Log(max(float64(prob[label]), 1e-30))
+}
+
+// outputError sets err to scale·(prob − onehot(label)), the derivative of the
+// cross-entropy with respect to the window's spike counts.
+func outputError(err, prob []float32, label int, scale float32) {
+	for j := range err {
+		err[j] = prob[j]
+		if j == label {
+			err[j]--
+		}
+		err[j] *= scale
+	}
 }
 
 // Gradient adds scale times the gradient of the last Run's loss to grads, one Dense per
@@ -265,13 +279,7 @@ func (c *Clocked) Gradient(label int, scale float32, inputs []int32, grads []*sy
 	if !c.learn {
 		panic("engine: Gradient on a simulator built without learning")
 	}
-	for j := range c.err {
-		c.err[j] = c.prob[j]
-		if j == label {
-			c.err[j]--
-		}
-		c.err[j] *= scale
-	}
+	outputError(c.err, c.prob, label, scale)
 
 	nl := len(c.net.Layers)
 	for l, lay := range c.net.Layers {

@@ -24,7 +24,7 @@ type Dataset interface {
 	Label(i int) int
 }
 
-// TrainConfig holds the hyper-parameters of clocked training and evaluation.
+// TrainConfig holds the hyper-parameters of training and evaluation.
 type TrainConfig struct {
 	// Steps is the number of time steps T each sample is shown for.
 	Steps int
@@ -41,7 +41,23 @@ type TrainConfig struct {
 	LR, Decay float64
 	// Seed seeds the shuffling and the input spikes.
 	Seed uint64
+
+	// Mode is the engine that shows the samples: ModeClocked (also when empty) or
+	// ModeEvent.
+	Mode string
+	// StepMicros is the step Δ of event mode in µs, and DelayMicros its synaptic delay
+	// (Δ when 0). Event mode shows each sample for Steps·Δ.
+	StepMicros, DelayMicros int64
+	// GridInput puts event-mode input spikes on the step grid, drawn exactly as in
+	// clocked mode; otherwise they fall at any microsecond, as Poisson processes.
+	GridInput bool
 }
+
+// The engines a TrainConfig can name.
+const (
+	ModeClocked = "clocked"
+	ModeEvent   = "event"
+)
 
 // TODO(snnsim): on MNIST, test accuracy levels off at about 97.7% (97.71% after the
 // default 8 epochs, 97.68% after 10) while training accuracy passes 99.7%. Reaching 98%
@@ -51,15 +67,17 @@ type TrainConfig struct {
 // Poisson input at gain 1, mini-batches of 32, Adam at a learning rate of 0.002 that
 // shrinks by 0.7 per epoch, seed 1.
 var DefaultTrainConfig = TrainConfig{
-	Steps:     25,
-	Window:    10,
-	Encoding:  encoding.Poisson,
-	Gain:      1,
-	Batch:     32,
-	Optimizer: "adam",
-	LR:        2e-3,
-	Decay:     0.7,
-	Seed:      1,
+	Steps:      25,
+	Window:     10,
+	Encoding:   encoding.Poisson,
+	Gain:       1,
+	Batch:      32,
+	Optimizer:  "adam",
+	LR:         2e-3,
+	Decay:      0.7,
+	Seed:       1,
+	Mode:       ModeClocked,
+	StepMicros: 1000,
 }
 
 // Validate reports the first hyper-parameter that makes no sense.
@@ -83,8 +101,35 @@ func (tc *TrainConfig) Validate() error {
 	if _, err := encoding.Parse(string(tc.Encoding)); err != nil {
 		return err
 	}
+	switch tc.Mode {
+	case "", ModeClocked:
+	case ModeEvent:
+		const maxMicros = 1e9
+		switch {
+		case tc.Encoding != encoding.Poisson:
+			return fmt.Errorf("engine: event mode takes spikes, so %s encoding; not %s",
+				encoding.Poisson, tc.Encoding)
+		case tc.StepMicros <= 0 || tc.StepMicros > maxMicros:
+			return fmt.Errorf("engine: event-mode step %d µs must be between 1 and %.0f",
+				tc.StepMicros, float64(maxMicros))
+		case tc.DelayMicros < 0 || tc.DelayMicros > maxMicros:
+			return fmt.Errorf("engine: event-mode delay %d µs must be between 1 and %.0f",
+				tc.DelayMicros, float64(maxMicros))
+		}
+	default:
+		return fmt.Errorf("engine: unknown mode %q (want %q or %q)", tc.Mode, ModeClocked,
+			ModeEvent)
+	}
 	_, err := optim.New(tc.Optimizer)
 	return err
+}
+
+// fits reports whether net can run in the engine tc names.
+func (tc *TrainConfig) fits(net *Network) error {
+	if tc.Mode == ModeEvent && net.Config.Bias {
+		return ErrEventBias
+	}
+	return nil
 }
 
 // ErrDataset marks a dataset that does not fit the network.
@@ -158,21 +203,28 @@ func (s *Stats) add(r *Result, label int) {
 // how many goroutines run them.
 const shards = 8
 
-// worker is the per-goroutine state: a simulator, an encoder with its own random stream,
-// and a gradient accumulator.
+// worker is the per-goroutine state: a simulator of the clocked or the event engine, an
+// encoder with its own random stream, and a gradient accumulator.
 type worker struct {
 	sim   *Clocked
+	ev    *eventSample
 	enc   *encoding.Encoder
 	src   *rand.PCG
 	grads []*synapse.Dense
 }
 
+// newWorker returns a worker for net in the engine tc names, which must fit it.
 func newWorker(net *Network, tc *TrainConfig, learn bool) *worker {
 	src := rand.NewPCG(0, 0)
-	w := &worker{
-		sim: NewClocked(net, tc.Steps, tc.Window, learn),
-		enc: encoding.New(tc.Encoding, tc.Gain, src),
-		src: src,
+	w := &worker{enc: encoding.New(tc.Encoding, tc.Gain, src), src: src}
+	if tc.Mode == ModeEvent {
+		ev, err := newEventSample(net, tc, learn)
+		if err != nil {
+			panic(err) // tc.fits(net) rules this out
+		}
+		w.ev = ev
+	} else {
+		w.sim = NewClocked(net, tc.Steps, tc.Window, learn)
 	}
 	if learn {
 		for _, lay := range net.Layers {
@@ -186,7 +238,20 @@ func newWorker(net *Network, tc *TrainConfig, learn bool) *worker {
 func (w *worker) run(set Dataset, i int, seed, stream uint64, res *Result) {
 	w.src.Seed(seed, stream)
 	w.enc.Reset(set.Image(i))
+	if w.ev != nil {
+		w.ev.run(w.enc, set.Label(i), res)
+		return
+	}
 	w.sim.Run(w.enc, set.Label(i), res)
+}
+
+// gradient adds scale times the gradient of the last sample's loss to w.grads.
+func (w *worker) gradient(label int, scale float32) {
+	if w.ev != nil {
+		w.ev.gradient(label, scale, w.grads)
+		return
+	}
+	w.sim.Gradient(label, scale, w.enc.Active(), w.grads)
 }
 
 // Trainer trains a Network in the clocked engine with feedback alignment.
@@ -206,6 +271,9 @@ type Trainer struct {
 // NewTrainer returns a trainer for net.
 func NewTrainer(net *Network, tc TrainConfig) (*Trainer, error) {
 	if err := tc.Validate(); err != nil {
+		return nil, err
+	}
+	if err := tc.fits(net); err != nil {
 		return nil, err
 	}
 	opt, err := optim.New(tc.Optimizer)
@@ -261,7 +329,7 @@ func (tr *Trainer) TrainEpoch(ctx context.Context, set Dataset,
 			for k := lo; k < hi; k++ {
 				i := batch[k]
 				w.run(set, i, tc.Seed, (epoch+1)<<32|uint64(i), &results[k])
-				w.sim.Gradient(set.Label(i), scale, w.enc.Active(), w.grads)
+				w.gradient(set.Label(i), scale)
 			}
 		})
 		tr.step(lr)
@@ -305,6 +373,12 @@ func (tr *Trainer) step(lr float64) {
 // done and returns ctx.Err().
 func Evaluate(ctx context.Context, net *Network, tc TrainConfig, set Dataset) (Stats, error) {
 	if err := check(net, set); err != nil {
+		return Stats{}, err
+	}
+	if err := tc.Validate(); err != nil {
+		return Stats{}, err
+	}
+	if err := tc.fits(net); err != nil {
 		return Stats{}, err
 	}
 	n := set.Len()

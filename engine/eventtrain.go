@@ -1,0 +1,198 @@
+package engine
+
+import (
+	"gonum.org/v1/gonum/blas/blas32"
+
+	"github.com/snnsim/snnsim/encoding"
+	"github.com/snnsim/snnsim/synapse"
+)
+
+// eventSample shows static samples, such as digits, to the event engine, as a Clocked
+// shows them to the clocked one: each sample from rest for Steps steps of Δ, with the
+// loss over the spikes of the last Window steps, and computes the gradient of that loss.
+//
+// The gradient is the clocked one, Σ_t σ′(U_j(t))·ε_j·P_i(t) over the window steps, with
+// P_i(t) = Σ α^((t−s)/Δ) over the moments s ≤ t at which the spikes of presynaptic neuron
+// i reach the membrane: the e-prop form, a surrogate times a low-pass presynaptic trace.
+// It is not computed that way, which would step every synapse through the window. With
+// the error filtered backwards in time per postsynaptic neuron,
+//
+//	H_j(t_k) = σ′(U_j(t_k))·ε_j + α·H_j(t_k+1),
+//
+// the sum becomes Σ_s α^((t_k−s)/Δ)·H_j(t_k) over the presynaptic spikes, t_k being the
+// first window step at or after s: one row of work per presynaptic spike, like the
+// forward pass. Only the spikes of the sample and U over the window are kept.
+type eventSample struct {
+	net           *Network
+	sim           *EventDriven
+	steps, window int
+	step, delay   int64
+	grid, learn   bool
+
+	in    []encoding.Spike   // the sample's input spikes
+	fired [][]encoding.Spike // the spikes of each hidden layer, when learning
+	count []int              // output spikes in the window
+	mem   []float32          // output membranes summed over the window
+	u     [][]float32        // per layer, U over the window steps, step-major
+	res   *Result            // the result being filled
+
+	prob, err, fb, h []float32 // scratch for the loss and the gradient
+	outs             []int32   // the output neurons 0, 1, 2, …
+}
+
+func newEventSample(net *Network, tc *TrainConfig, learn bool) (*eventSample, error) {
+	delay := tc.DelayMicros
+	if delay == 0 {
+		delay = tc.StepMicros
+	}
+	sim, err := NewEventDriven(net, tc.StepMicros, delay)
+	if err != nil {
+		return nil, err
+	}
+	s := &eventSample{net: net, sim: sim, steps: tc.Steps, window: tc.Window,
+		step: tc.StepMicros, delay: delay, grid: tc.GridInput, learn: learn}
+	out := net.Config.Outputs
+	s.count, s.mem = make([]int, out), make([]float32, out)
+	s.prob, s.err = make([]float32, out), make([]float32, out)
+	widest := 0
+	for _, lay := range net.Layers {
+		s.u = append(s.u, make([]float32, tc.Window*lay.N))
+		widest = max(widest, lay.N)
+	}
+	s.fired = make([][]encoding.Spike, len(net.Layers)-1)
+	s.fb, s.h = make([]float32, widest), make([]float32, tc.Window*widest)
+	for j := range out {
+		s.outs = append(s.outs, int32(j))
+	}
+	sim.OnSpikes = s.spikes
+	sim.OnProbe = s.probe
+	return s, nil
+}
+
+// end is when a sample ends, and start when its learning window starts.
+func (s *eventSample) end() int64   { return int64(s.steps) * s.step }
+func (s *eventSample) start() int64 { return int64(s.steps-s.window) * s.step }
+
+func (s *eventSample) spikes(t int64, layer int, ns []int32) {
+	if t >= s.end() {
+		return
+	}
+	s.res.Spikes[layer] += len(ns)
+	top := len(s.net.Layers)
+	switch {
+	case layer == top && t >= s.start():
+		for _, j := range ns {
+			s.count[j]++
+		}
+	case layer < top && s.learn:
+		for _, j := range ns {
+			s.fired[layer-1] = append(s.fired[layer-1], encoding.Spike{Time: t, Input: j})
+		}
+	}
+}
+
+func (s *eventSample) probe(t int64, layer int, u []float32) {
+	k := int((t - s.start()) / s.step)
+	n := len(u)
+	copy(s.u[layer-1][k*n:(k+1)*n], u)
+	if layer == len(s.net.Layers) {
+		for j, v := range u {
+			s.mem[j] += v
+		}
+	}
+}
+
+// run shows the sample loaded in enc, and stores what the network did in res.
+func (s *eventSample) run(enc *encoding.Encoder, label int, res *Result) {
+	nl := len(s.net.Layers)
+	if cap(res.Spikes) < nl+1 {
+		res.Spikes = make([]int, nl+1)
+	}
+	res.Spikes = res.Spikes[:nl+1]
+	clear(res.Spikes)
+	clear(s.count)
+	clear(s.mem)
+	for l := range s.fired {
+		s.fired[l] = s.fired[l][:0]
+	}
+	s.res = res
+
+	s.sim.Reset(0)
+	for k := range s.window {
+		t := s.start() + int64(k)*s.step
+		for l := range nl {
+			if s.learn || l == nl-1 {
+				s.sim.Probe(t, l+1)
+			}
+		}
+	}
+	s.in = s.in[:0]
+	if s.grid {
+		for t := range s.steps {
+			idx, _ := enc.Step()
+			for _, i := range idx {
+				s.in = append(s.in, encoding.Spike{Time: int64(t) * s.step, Input: i})
+			}
+		}
+	} else {
+		s.in = enc.Events(s.end(), s.step, s.in)
+	}
+	for _, sp := range s.in {
+		s.sim.Input(sp.Time, sp.Input)
+	}
+	res.Spikes[0] = len(s.in)
+	s.sim.RunUntil(s.end() - s.step)
+
+	res.Predicted = predict(s.count, s.mem)
+	res.Loss = softmax(s.count, s.prob, label)
+}
+
+// gradient adds scale times the gradient of the last run's loss to grads.
+func (s *eventSample) gradient(label int, scale float32, grads []*synapse.Dense) {
+	outputError(s.err, s.prob, label, scale)
+	net := s.net
+	sur := net.Surrogate()
+	alpha := net.Config.Neuron.Alpha
+	last := s.start() + int64(s.window-1)*s.step
+	for l, lay := range net.Layers {
+		n := lay.N
+		eps := s.err
+		if lay.Feedback != nil {
+			eps = s.fb[:n]
+			clear(eps)
+			lay.Feedback.DeliverWeighted(eps, s.outs, s.err)
+		}
+		h := s.h[:s.window*n]
+		for k := s.window - 1; k >= 0; k-- {
+			row := h[k*n : (k+1)*n]
+			sur.GradInto(row, s.u[l][k*n:(k+1)*n])
+			for j := range row {
+				row[j] *= eps[j]
+			}
+			if k < s.window-1 {
+				next := h[(k+1)*n : (k+2)*n]
+				for j := range row {
+					row[j] += alpha * next[j]
+				}
+			}
+		}
+
+		pre := s.in
+		if l > 0 {
+			pre = s.fired[l-1]
+		}
+		for _, sp := range pre {
+			land := sp.Time + s.delay + s.step // when the spike reaches the membrane
+			if land > last {
+				continue
+			}
+			k := int64(0)
+			if land > s.start() {
+				k = (land - s.start() + s.step - 1) / s.step
+			}
+			coef := s.sim.scale.At(s.start() + k*s.step - land)
+			blas32.Axpy(coef, blas32.Vector{N: n, Data: h[k*int64(n) : (k+1)*int64(n)], Inc: 1},
+				blas32.Vector{N: n, Data: grads[l].Row(int(sp.Input)), Inc: 1})
+		}
+	}
+}

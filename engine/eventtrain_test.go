@@ -1,0 +1,192 @@
+package engine
+
+import (
+	"context"
+	"math"
+	"testing"
+
+	"github.com/snnsim/snnsim/encoding"
+	"github.com/snnsim/snnsim/synapse"
+)
+
+// eventGradient runs sample i of set through an event-mode worker and returns the
+// gradient of its loss, and the worker.
+func eventGradient(t *testing.T, net *Network, tc TrainConfig, set Dataset,
+	i int) ([]*synapse.Dense, *worker) {
+	t.Helper()
+	tc.Mode = ModeEvent
+	w := newWorker(net, &tc, true)
+	var res Result
+	w.run(set, i, tc.Seed, 9, &res)
+	w.gradient(set.Label(i), 1)
+	return w.grads, w
+}
+
+// TestEventGradientMatchesClocked checks the factorised event-mode gradient against the
+// clocked engine's, which sums the outer product of trace and surrogate error step by
+// step, on input put on the step grid, where both engines fire the same spikes.
+func TestEventGradientMatchesClocked(t *testing.T) {
+	for _, hidden := range [][]int{{9}, {8, 6}} {
+		net, tc := smallNet(t, hidden, false, 3)
+		tc.StepMicros, tc.GridInput = 700, true
+		set := newNoise(6, net.Config.Inputs, net.Config.Outputs, 2)
+		for i := range set.Len() {
+			got, _ := eventGradient(t, net, tc, set, i)
+
+			c := newWorker(net, &tc, true)
+			var res Result
+			c.run(set, i, tc.Seed, 9, &res)
+			c.gradient(set.Label(i), 1)
+
+			nonzero := 0
+			for l := range got {
+				for k, want := range c.grads[l].W {
+					g := got[l].W[k]
+					if math.Abs(float64(g-want)) > 1e-5*max(1, math.Abs(float64(want))) {
+						t.Fatalf("hidden %v sample %d: layer %d gradient[%d] = %v, clocked %v",
+							hidden, i, l+1, k, g, want)
+					}
+					if want != 0 {
+						nonzero++
+					}
+				}
+			}
+			if nonzero == 0 {
+				t.Fatalf("hidden %v sample %d: every gradient is zero", hidden, i)
+			}
+		}
+	}
+}
+
+// TestEventGradientNaive checks the factorised gradient on input at any microsecond
+// against the double sum it stands for, worked out synapse by synapse and step by step:
+//
+//	g_ij = Σ_k σ′(U_j(t_k))·ε_j·P_i(t_k),  P_i(t) = Σ α^((t−s)/Δ) over arrivals s ≤ t.
+func TestEventGradientNaive(t *testing.T) {
+	net, tc := smallNet(t, []int{9}, false, 5)
+	tc.StepMicros = 1000
+	set := newNoise(4, net.Config.Inputs, net.Config.Outputs, 3)
+	for i := range set.Len() {
+		got, w := eventGradient(t, net, tc, set, i)
+		s := w.ev
+		sur := net.Surrogate()
+		eps := make([][]float64, len(net.Layers))
+		for l, lay := range net.Layers {
+			eps[l] = make([]float64, lay.N)
+			for j := range eps[l] {
+				if lay.Feedback == nil {
+					eps[l][j] = float64(s.err[j])
+					continue
+				}
+				for k, e := range s.err {
+					eps[l][j] += float64(e) * float64(lay.Feedback.W[k*lay.N+j])
+				}
+			}
+		}
+		alpha := float64(net.Config.Neuron.Alpha)
+		spikes := 0
+		for l, lay := range net.Layers {
+			pre := s.in
+			if l > 0 {
+				pre = s.fired[l-1]
+			}
+			spikes += len(pre)
+			for r := range lay.W.Pre {
+				for j := range lay.N {
+					var want float64
+					for k := range s.window {
+						tk := s.start() + int64(k)*s.step
+						var p float64
+						for _, sp := range pre {
+							land := sp.Time + s.delay + s.step
+							if sp.Input == int32(r) && land <= tk {
+								p += math.Pow(alpha, float64(tk-land)/float64(s.step))
+							}
+						}
+						want += float64(sur.Grad(s.u[l][k*lay.N+j])) * eps[l][j] * p
+					}
+					g := float64(got[l].W[r*lay.N+j])
+					if math.Abs(g-want) > 1e-4*max(1, math.Abs(want)) {
+						t.Fatalf("sample %d layer %d: gradient[%d,%d] = %v, double sum %v",
+							i, l+1, r, j, g, want)
+					}
+				}
+			}
+		}
+		if spikes == 0 {
+			t.Fatalf("sample %d: no spikes", i)
+		}
+	}
+}
+
+// TestEventEvaluateMatchesClocked trains a network in each mode on real digits, then
+// evaluates it in both modes on input put on the step grid: the results must be the same,
+// sample for sample, since both engines fire the same spikes.
+func TestEventEvaluateMatchesClocked(t *testing.T) {
+	train, test := loadMNIST(t)
+	for _, mode := range []string{ModeClocked, ModeEvent} {
+		net, tc := wmnist(t)
+		net.Config.Hidden = []int{100}
+		net, err := New(net.Config)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tc.Mode = mode
+		tr, err := NewTrainer(net, tc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tr.TrainEpoch(context.Background(), train.Subset(1000), nil); err != nil {
+			t.Fatal(err)
+		}
+		clocked := tc
+		clocked.Mode = ModeClocked
+		event := tc
+		event.Mode, event.GridInput = ModeEvent, true
+		a := evaluate(t, net, clocked, test.Subset(300))
+		b := evaluate(t, net, event, test.Subset(300))
+		t.Logf("trained in %s mode: %.1f%% in clocked mode, %.1f%% in event mode", mode,
+			100*a.Accuracy(), 100*b.Accuracy())
+		if a.Correct != b.Correct || a.Loss != b.Loss || !equalInts(a.Spikes, b.Spikes) {
+			t.Errorf("trained in %s mode: clocked %+v, event %+v", mode, a, b)
+		}
+		if a.Accuracy() < 0.5 {
+			t.Errorf("trained in %s mode: accuracy %.1f%%; the network did not learn", mode,
+				100*a.Accuracy())
+		}
+	}
+}
+
+func equalInts(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// TestEventTrainConfig checks the settings event mode refuses.
+func TestEventTrainConfig(t *testing.T) {
+	net, tc := smallNet(t, []int{5}, true, 1)
+	tc.Mode = ModeEvent
+	tc.StepMicros = 1000
+	if _, err := NewTrainer(net, tc); err != ErrEventBias {
+		t.Errorf("biases in event mode: %v, want ErrEventBias", err)
+	}
+	for _, c := range []func(*TrainConfig){
+		func(tc *TrainConfig) { tc.Encoding = encoding.Rate },
+		func(tc *TrainConfig) { tc.StepMicros = 0 },
+		func(tc *TrainConfig) { tc.DelayMicros = -1 },
+		func(tc *TrainConfig) { tc.Mode = "async" },
+	} {
+		bad := tc
+		c(&bad)
+		if bad.Validate() == nil {
+			t.Errorf("Validate(%+v) = nil, want an error", bad)
+		}
+	}
+}
