@@ -47,6 +47,8 @@ type EventDriven struct {
 	last int64
 
 	batch []events.Event // the queued events of the instant being processed
+	lists [][]int32      // the neurons of the events.Spikes in flight, by number
+	free  []int32        // numbers of lists no longer in flight
 	arr   []int32        // scratch: the spikes reaching one layer
 	wake  []int32        // scratch: the neurons of one layer to look at again
 	probe []bool         // scratch: the layers probed at the instant
@@ -130,6 +132,10 @@ func (e *EventDriven) Reset(origin int64) {
 		e.lays[l].t0 = origin
 	}
 	e.q = events.NewQueue()
+	e.free = e.free[:0]
+	for n := range e.lists {
+		e.free = append(e.free, int32(n))
+	}
 	e.pend = e.pend[:0]
 	e.last = origin
 }
@@ -236,6 +242,9 @@ func (e *EventDriven) instant(p int64, in []int32) {
 			switch {
 			case ev.Kind == events.Spike && int(ev.Layer) == l:
 				arr = append(arr, ev.Neuron)
+			case ev.Kind == events.Spikes && int(ev.Layer) == l:
+				arr = append(arr, e.lists[ev.Neuron]...)
+				e.free = append(e.free, ev.Neuron)
 			case ev.Kind == events.Wake && int(ev.Layer) == l+1:
 				wake = append(wake, ev.Neuron)
 			case ev.Kind == events.Probe && int(ev.Layer) == l+1:
@@ -301,10 +310,10 @@ func (e *EventDriven) update(l int, p int64, arr, wake []int32, probe bool) {
 	top := l == len(e.lays)-1
 	at := e.scale.At(c + e.step - lay.t0)
 	rebases := e.scale.Span > 0 && c-lay.t0 >= e.scale.Span
+	if !top {
+		e.send(c+e.delay, l+1, spk)
+	}
 	for _, j := range spk {
-		if !top {
-			e.q.Push(events.Event{Time: c + e.delay, Layer: int32(l + 1), Neuron: j})
-		}
 		if rebases || float32(lay.v[j]*at) >= prm.Theta {
 			e.q.Push(events.Event{Time: c, Layer: int32(l + 1), Neuron: j, Kind: events.Wake})
 		}
@@ -312,6 +321,24 @@ func (e *EventDriven) update(l int, p int64, arr, wake []int32, probe bool) {
 	if e.OnSpikes != nil {
 		e.OnSpikes(c, l+1, spk)
 	}
+}
+
+// send queues the spikes of neurons spk of layer layer, to reach the layer above at t:
+// a single spike as it is, several as one list.
+func (e *EventDriven) send(t int64, layer int, spk []int32) {
+	if len(spk) == 1 {
+		e.q.Push(events.Event{Time: t, Layer: int32(layer), Neuron: spk[0]})
+		return
+	}
+	var n int32
+	if k := len(e.free); k > 0 {
+		n, e.free = e.free[k-1], e.free[:k-1]
+	} else {
+		n = int32(len(e.lists))
+		e.lists = append(e.lists, nil)
+	}
+	e.lists[n] = append(e.lists[n][:0], spk...)
+	e.q.Push(events.Event{Time: t, Layer: int32(layer), Neuron: n, Kind: events.Spikes})
 }
 
 // integrate adds the current I·f.Gain to the scaled membranes v, then resets the

@@ -38,6 +38,9 @@ type eventSample struct {
 
 	prob, err, fb, h []float32 // scratch for the loss and the gradient
 	outs             []int32   // the output neurons 0, 1, 2, …
+
+	// The decay α^(d/Δ) of a trace over d = q·Δ + r µs is powers[q]·within[r].
+	powers, within []float32
 }
 
 func newEventSample(net *Network, tc *TrainConfig, learn bool) (*eventSample, error) {
@@ -66,7 +69,18 @@ func newEventSample(net *Network, tc *TrainConfig, learn bool) (*eventSample, er
 	}
 	sim.OnSpikes = s.spikes
 	sim.OnProbe = s.probe
+	for q := range tc.Steps + 1 {
+		s.powers = append(s.powers, sim.scale.At(int64(q)*s.step))
+	}
+	for r := range s.step {
+		s.within = append(s.within, sim.scale.At(r))
+	}
 	return s, nil
+}
+
+// decay returns α^(d/Δ) for 0 ≤ d ≤ Steps·Δ.
+func (s *eventSample) decay(d int64) float32 {
+	return s.powers[d/s.step] * s.within[d%s.step]
 }
 
 // end is when a sample ends, and start when its learning window starts.
@@ -190,7 +204,7 @@ func (s *eventSample) gradient(label int, scale float32, grads []*synapse.Dense)
 			if land > s.start() {
 				k = (land - s.start() + s.step - 1) / s.step
 			}
-			coef := s.sim.scale.At(s.start() + k*s.step - land)
+			coef := s.decay(s.start() + k*s.step - land)
 			blas32.Axpy(coef, blas32.Vector{N: n, Data: h[k*int64(n) : (k+1)*int64(n)], Inc: 1},
 				blas32.Vector{N: n, Data: grads[l].Row(int(sp.Input)), Inc: 1})
 		}

@@ -281,13 +281,35 @@ func NewTrainer(net *Network, tc TrainConfig) (*Trainer, error) {
 		return nil, err
 	}
 	tr := &Trainer{Net: net, Config: tc, Opt: opt}
-	for range shards {
-		tr.workers = append(tr.workers, newWorker(net, &tr.Config, true))
-	}
+	tr.newWorkers()
 	for _, lay := range net.Layers {
 		tr.total = append(tr.total, synapse.NewDense(lay.W.Pre, lay.W.Post))
 	}
 	return tr, nil
+}
+
+func (tr *Trainer) newWorkers() {
+	tr.workers = tr.workers[:0]
+	for range shards {
+		tr.workers = append(tr.workers, newWorker(tr.Net, &tr.Config, true))
+	}
+}
+
+// SetEngine makes the trainer show its samples to the engine mode names, with the
+// event-mode settings given (see TrainConfig), keeping everything else: a network
+// trained in one engine can go on training, or be evaluated, in the other.
+func (tr *Trainer) SetEngine(mode string, stepMicros, delayMicros int64, grid bool) error {
+	tc := tr.Config
+	tc.Mode, tc.StepMicros, tc.DelayMicros, tc.GridInput = mode, stepMicros, delayMicros, grid
+	if err := tc.Validate(); err != nil {
+		return err
+	}
+	if err := tc.fits(tr.Net); err != nil {
+		return err
+	}
+	tr.Config = tc
+	tr.newWorkers()
+	return nil
 }
 
 // Random streams: training samples draw from (epoch+1)<<32 | index, evaluation from

@@ -13,6 +13,9 @@ const (
 	// Spike is a spike of neuron Neuron of layer Layer reaching the layer above it, after
 	// its synaptic delay.
 	Spike Kind = iota
+	// Spikes is Spike for several neurons of layer Layer that fired together: Neuron
+	// numbers the list of them, which the sender keeps.
+	Spikes
 	// Wake asks for neuron Neuron of layer Layer to be looked at again: it fired, and its
 	// membrane may still be over the threshold after the reset.
 	Wake

@@ -46,12 +46,18 @@ func (p Params) Scale(step int64) Scale {
 // At returns α^(dt/Δ), the factor by which U decays over dt, rounded to float32. For dt
 // a whole number n of steps it is α^n.
 func (s Scale) At(dt int64) float32 {
-	return float32(math.Exp(s.logAlpha * (float64(dt) / float64(s.Step))))
+	return float32(1 / s.gain(dt))
 }
 
 // Gain returns α^−(dt/Δ), rounded to float32.
 func (s Scale) Gain(dt int64) float32 {
-	return float32(math.Exp(-s.logAlpha * (float64(dt) / float64(s.Step))))
+	return float32(s.gain(dt))
+}
+
+// gain is Gain in float64. At, Gain and Factors all derive from it, so that they agree
+// wherever they are used.
+func (s Scale) gain(dt int64) float64 {
+	return math.Exp(-s.logAlpha * (float64(dt) / float64(s.Step)))
 }
 
 // Factors are the three numbers a scaled population needs for one update, at a time t
@@ -64,10 +70,11 @@ type Factors struct {
 
 // Factors returns the factors for an update at t, measured from t₀.
 func (p Params) Factors(s Scale, t int64) Factors {
+	g := s.gain(t + s.Step)
 	return Factors{
-		Gain:  s.Gain(t + s.Step),
-		At:    s.At(t + s.Step),
-		Reset: float32(p.Theta * s.Gain(t+2*s.Step)),
+		Gain:  float32(g),
+		At:    float32(1 / g),
+		Reset: float32(float64(p.Theta) * g * math.Exp(-s.logAlpha)),
 	}
 }
 
