@@ -65,6 +65,12 @@ type EventDriven struct {
 	// membranes U(t) of every neuron of LIF layer layer, before the resets of the spikes
 	// at t. The slice is reused after the call returns.
 	OnProbe func(t int64, layer int, u []float32)
+
+	// OnArrive, when set, is called after every update that spikes from the layer below
+	// reach, with the presynaptic neurons arr (inputs for layer 1) and the membranes U at
+	// t, one step after they arrived, before the resets of the spikes at t. It makes
+	// every such update look at every neuron. The slices are reused after the call.
+	OnArrive func(t int64, layer int, arr []int32, u []float32)
 }
 
 // eventLayer is the state of one LIF layer.
@@ -271,13 +277,16 @@ func (e *EventDriven) update(l int, p int64, arr, wake []int32, probe bool) {
 	spk := lay.spk[:0]
 
 	switch {
-	case probe:
+	case probe || e.OnArrive != nil && len(arr) > 0:
 		clear(lay.cur)
 		w.Deliver(lay.cur, arr)
 		spk = prm.StepScaled(lay.v, lay.cur, lay.u, f, spk)
 		clear(lay.cur)
-		if e.OnProbe != nil {
+		if probe && e.OnProbe != nil {
 			e.OnProbe(p+e.step, l+1, lay.u)
+		}
+		if len(arr) > 0 && e.OnArrive != nil {
+			e.OnArrive(p+e.step, l+1, arr, lay.u)
 		}
 	case len(arr) == 1:
 		// One spike: its weights are the current.

@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"math"
+
 	"gonum.org/v1/gonum/blas/blas32"
 
 	"github.com/snnsim/snnsim/encoding"
@@ -28,6 +30,7 @@ type eventSample struct {
 	steps, window int
 	step, delay   int64
 	grid, learn   bool
+	eprop         bool // learning with the e-prop form, which needs U and spikes kept
 
 	in    []encoding.Spike   // the sample's input spikes
 	fired [][]encoding.Spike // the spikes of each hidden layer, when learning
@@ -41,6 +44,14 @@ type eventSample struct {
 
 	// The decay α^(d/Δ) of a trace over d = q·Δ + r µs is powers[q]·within[r].
 	powers, within []float32
+
+	// For the trace rule: λ, and per layer the sum over the sample of each synapse's
+	// eligibility over the window, Σ_t e_ij(t), and the rows it has touched.
+	lambda  float64
+	acc     []*synapse.Dense
+	touched [][]int32
+	marked  [][]bool
+	sg      []float32
 }
 
 func newEventSample(net *Network, tc *TrainConfig, learn bool) (*eventSample, error) {
@@ -53,7 +64,8 @@ func newEventSample(net *Network, tc *TrainConfig, learn bool) (*eventSample, er
 		return nil, err
 	}
 	s := &eventSample{net: net, sim: sim, steps: tc.Steps, window: tc.Window,
-		step: tc.StepMicros, delay: delay, grid: tc.GridInput, learn: learn}
+		step: tc.StepMicros, delay: delay, grid: tc.GridInput, learn: learn,
+		eprop: learn && tc.Rule != RuleTrace}
 	out := net.Config.Outputs
 	s.count, s.mem = make([]int, out), make([]float32, out)
 	s.prob, s.err = make([]float32, out), make([]float32, out)
@@ -69,6 +81,19 @@ func newEventSample(net *Network, tc *TrainConfig, learn bool) (*eventSample, er
 	}
 	sim.OnSpikes = s.spikes
 	sim.OnProbe = s.probe
+	if learn && tc.Rule == RuleTrace {
+		s.lambda = tc.Lambda
+		if s.lambda == 0 {
+			s.lambda = float64(net.Config.Neuron.Alpha)
+		}
+		for _, lay := range net.Layers {
+			s.acc = append(s.acc, synapse.NewDense(lay.W.Pre, lay.N))
+			s.marked = append(s.marked, make([]bool, lay.W.Pre))
+		}
+		s.touched = make([][]int32, len(net.Layers))
+		s.sg = make([]float32, widest)
+		sim.OnArrive = s.arrive
+	}
 	for q := range tc.Steps + 1 {
 		s.powers = append(s.powers, sim.scale.At(int64(q)*s.step))
 	}
@@ -98,7 +123,7 @@ func (s *eventSample) spikes(t int64, layer int, ns []int32) {
 		for _, j := range ns {
 			s.count[j]++
 		}
-	case layer < top && s.learn:
+	case layer < top && s.eprop:
 		for _, j := range ns {
 			s.fired[layer-1] = append(s.fired[layer-1], encoding.Spike{Time: t, Input: j})
 		}
@@ -112,6 +137,37 @@ func (s *eventSample) probe(t int64, layer int, u []float32) {
 	if layer == len(s.net.Layers) {
 		for j, v := range u {
 			s.mem[j] += v
+		}
+	}
+}
+
+// arrive adds, for the trace rule, the eligibility that the spikes of arr start in the
+// synapses they reach at t: each e_ij jumps by σ′(U_j(t)) and then decays by λ per step,
+// so over the window it sums to σ′(U_j(t))·G(t), G(t) = Σ λ^((t_k−t)/Δ) over the window
+// steps t_k ≥ t.
+func (s *eventSample) arrive(t int64, layer int, arr []int32, u []float32) {
+	last := s.start() + int64(s.window-1)*s.step
+	if t > last {
+		return
+	}
+	k := int64(0)
+	if t > s.start() {
+		k = (t - s.start() + s.step - 1) / s.step
+	}
+	n := float64(int64(s.window) - k)
+	g := n
+	if s.lambda < 1 {
+		g = (1 - math.Pow(s.lambda, n)) / (1 - s.lambda)
+	}
+	g *= math.Pow(s.lambda, float64(s.start()+k*s.step-t)/float64(s.step))
+	l := layer - 1
+	sg := s.net.Surrogate().GradInto(s.sg[:len(u)], u)
+	y := blas32.Vector{N: len(u), Data: sg, Inc: 1}
+	for _, i := range arr {
+		blas32.Axpy(float32(g), y, blas32.Vector{N: len(u), Data: s.acc[l].Row(int(i)), Inc: 1})
+		if !s.marked[l][i] {
+			s.marked[l][i] = true
+			s.touched[l] = append(s.touched[l], i)
 		}
 	}
 }
@@ -135,7 +191,7 @@ func (s *eventSample) run(enc *encoding.Encoder, label int, res *Result) {
 	for k := range s.window {
 		t := s.start() + int64(k)*s.step
 		for l := range nl {
-			if s.learn || l == nl-1 {
+			if s.eprop || l == nl-1 {
 				s.sim.Probe(t, l+1)
 			}
 		}
@@ -164,18 +220,17 @@ func (s *eventSample) run(enc *encoding.Encoder, label int, res *Result) {
 // gradient adds scale times the gradient of the last run's loss to grads.
 func (s *eventSample) gradient(label int, scale float32, grads []*synapse.Dense) {
 	outputError(s.err, s.prob, label, scale)
+	if s.acc != nil {
+		s.traceGradient(grads)
+		return
+	}
 	net := s.net
 	sur := net.Surrogate()
 	alpha := net.Config.Neuron.Alpha
 	last := s.start() + int64(s.window-1)*s.step
 	for l, lay := range net.Layers {
 		n := lay.N
-		eps := s.err
-		if lay.Feedback != nil {
-			eps = s.fb[:n]
-			clear(eps)
-			lay.Feedback.DeliverWeighted(eps, s.outs, s.err)
-		}
+		eps := s.errorAt(l)
 		h := s.h[:s.window*n]
 		for k := s.window - 1; k >= 0; k-- {
 			row := h[k*n : (k+1)*n]
@@ -209,4 +264,34 @@ func (s *eventSample) gradient(label int, scale float32, grads []*synapse.Dense)
 				blas32.Vector{N: n, Data: grads[l].Row(int(sp.Input)), Inc: 1})
 		}
 	}
+}
+
+// traceGradient is gradient for the trace rule: Δw_ij ∝ ε_j·Σ_t e_ij(t), from the sums
+// that arrive kept, row by touched row.
+func (s *eventSample) traceGradient(grads []*synapse.Dense) {
+	for l := range s.net.Layers {
+		eps := s.errorAt(l)
+		for _, i := range s.touched[l] {
+			a, g := s.acc[l].Row(int(i)), grads[l].Row(int(i))
+			for j, e := range eps {
+				g[j] += a[j] * e
+			}
+			clear(a)
+			s.marked[l][i] = false
+		}
+		s.touched[l] = s.touched[l][:0]
+	}
+}
+
+// errorAt returns the error ε of layer l: the output error, or for a hidden layer the
+// output error through the layer's fixed feedback matrix.
+func (s *eventSample) errorAt(l int) []float32 {
+	lay := s.net.Layers[l]
+	if lay.Feedback == nil {
+		return s.err
+	}
+	eps := s.fb[:lay.N]
+	clear(eps)
+	lay.Feedback.DeliverWeighted(eps, s.outs, s.err)
+	return eps
 }

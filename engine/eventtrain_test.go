@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/snnsim/snnsim/encoding"
@@ -187,6 +188,76 @@ func TestEventTrainConfig(t *testing.T) {
 		c(&bad)
 		if bad.Validate() == nil {
 			t.Errorf("Validate(%+v) = nil, want an error", bad)
+		}
+	}
+}
+
+// TestEventTraceRule checks the trace rule's lazy, summed eligibility against the trace
+// stepped microsecond by microsecond: every synapse's e_ij decays by λ^(1/Δ) each
+// microsecond and jumps by σ′(U_j) when a presynaptic spike arrives, and the gradient is
+// Σ_k ε_j·e_ij(t_k) over the window steps.
+func TestEventTraceRule(t *testing.T) {
+	net, tc := smallNet(t, []int{7}, false, 8)
+	tc.Mode, tc.Rule, tc.Lambda, tc.StepMicros = ModeEvent, RuleTrace, 0.8, 100
+	set := newNoise(3, net.Config.Inputs, net.Config.Outputs, 4)
+	for i := range set.Len() {
+		w := newWorker(net, &tc, true)
+		type arrival struct {
+			t     int64
+			layer int
+			arr   []int32
+			sg    []float32
+		}
+		var arrivals []arrival
+		onArrive := w.ev.sim.OnArrive
+		sur := net.Surrogate()
+		w.ev.sim.OnArrive = func(at int64, layer int, arr []int32, u []float32) {
+			arrivals = append(arrivals, arrival{at, layer, slices.Clone(arr),
+				sur.GradInto(make([]float32, len(u)), u)})
+			onArrive(at, layer, arr, u)
+		}
+		var res Result
+		w.run(set, i, tc.Seed, 3, &res)
+		w.gradient(set.Label(i), 1)
+		s := w.ev
+
+		decay := math.Pow(tc.Lambda, 1/float64(s.step))
+		last := s.start() + int64(s.window-1)*s.step
+		jumps := 0
+		for l, lay := range net.Layers {
+			eps := s.errorAt(l)
+			for r := range lay.W.Pre {
+				for j := range lay.N {
+					var e, want float64
+					next := 0
+					for tick := int64(0); tick <= last; tick++ {
+						e *= decay
+						for ; next < len(arrivals) && arrivals[next].t <= tick; next++ {
+							a := arrivals[next]
+							if a.layer != l+1 {
+								continue
+							}
+							for _, i := range a.arr {
+								if i == int32(r) {
+									e += float64(a.sg[j])
+									jumps++
+								}
+							}
+						}
+						if tick >= s.start() && (tick-s.start())%s.step == 0 {
+							want += float64(eps[j]) * e
+						}
+					}
+					g := float64(w.grads[l].W[r*lay.N+j])
+					if math.Abs(g-want) > 1e-4*max(1, math.Abs(want)) {
+						t.Fatalf("sample %d layer %d: gradient[%d,%d] = %v, ticking %v",
+							i, l+1, r, j, g, want)
+					}
+				}
+			}
+		}
+		if jumps == 0 {
+			t.Fatalf("sample %d: no presynaptic spike arrived", i)
 		}
 	}
 }

@@ -51,7 +51,24 @@ type TrainConfig struct {
 	// GridInput puts event-mode input spikes on the step grid, drawn exactly as in
 	// clocked mode; otherwise they fall at any microsecond, as Poisson processes.
 	GridInput bool
+	// Rule is the learning rule of event mode: RuleEprop (also when empty) or RuleTrace.
+	// Lambda is the trace rule's decay λ per step (α when 0).
+	Rule   string
+	Lambda float64
 }
+
+// The learning rules of event mode. Both follow the error ε_j of the window's spike
+// counts, fed back to hidden layers as in clocked mode, and differ in the eligibility
+// e_ij(t) that ε_j multiplies, Δw_ij = −η·Σ_t ε_j·e_ij(t) over the window:
+//
+//   - RuleEprop: e_ij(t) = σ′(U_j(t))·x̄_i(t), the surrogate at every step times the
+//     presynaptic spikes filtered like the membrane. This is the clocked rule.
+//   - RuleTrace: e_ij(t) = λ·e_ij(t−1) + s_i(t)·σ′(U_j(t)), a trace per synapse that
+//     jumps by the surrogate when a presynaptic spike arrives and decays by λ.
+const (
+	RuleEprop = "eprop"
+	RuleTrace = "trace"
+)
 
 // The engines a TrainConfig can name.
 const (
@@ -115,6 +132,11 @@ func (tc *TrainConfig) Validate() error {
 		case tc.DelayMicros < 0 || tc.DelayMicros > maxMicros:
 			return fmt.Errorf("engine: event-mode delay %d µs must be between 1 and %.0f",
 				tc.DelayMicros, float64(maxMicros))
+		case tc.Rule != "" && tc.Rule != RuleEprop && tc.Rule != RuleTrace:
+			return fmt.Errorf("engine: unknown rule %q (want %q or %q)", tc.Rule, RuleEprop,
+				RuleTrace)
+		case !(tc.Lambda >= 0 && tc.Lambda <= 1):
+			return fmt.Errorf("engine: trace decay λ %v must be in [0, 1]", tc.Lambda)
 		}
 	default:
 		return fmt.Errorf("engine: unknown mode %q (want %q or %q)", tc.Mode, ModeClocked,
