@@ -28,9 +28,11 @@ import (
 var (
 	clockedFlags = []string{"dataset", "data", "epochs", "steps", "window", "encoding",
 		"gain", "lr", "lr-decay", "batch", "optimizer", "bias", "train-limit", "test-limit",
-		"save", "alpha", "beta"}
+		"save", "alpha", "beta", "rule", "lambda"}
 	eventFlags = []string{"input", "labels", "grid", "roi", "sensor", "dt", "delay", "tau",
-		"classes", "bin"}
+		"classes", "bin", "rule", "lambda"}
+	// recordingFlags apply to a recording, not to a dataset in event mode.
+	recordingFlags = []string{"labels", "grid", "roi", "sensor", "tau", "classes"}
 )
 
 // Defaults of event mode: the W-DVS network of the benchmarks, 2048-512-11 with
@@ -69,6 +71,12 @@ func eventModeFlags() []cli.Flag {
 		&cli.Int64Flag{Name: "bin", Usage: "event mode: put events on a grid of `µs`, at " +
 			"most one input spike per input and bin, at the bin's start",
 			DefaultText: "none, every event at its own time"},
+		&cli.StringFlag{Name: "rule", Value: engine.RuleEprop, Usage: "event mode with " +
+			"--dataset: learning rule, eprop (surrogate times presynaptic trace, as in " +
+			"clocked mode) or trace (a trace per synapse that jumps by the surrogate at " +
+			"each presynaptic spike and decays by λ)"},
+		&cli.Float64Flag{Name: "lambda", Usage: "event mode with --dataset: the trace " +
+			"rule's decay λ per step", DefaultText: "α"},
 		&cli.IntFlag{Name: "classes", Value: eventClasses,
 			Usage: "event mode: output neurons; with labels, class k is neuron k−1"},
 		&cli.StringFlag{Name: "init-sigma", Usage: "initial weights are N(0, σ²), one σ per " +

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -210,6 +211,16 @@ func TestRunEventBadInput(t *testing.T) {
 		{append(ev, "--dt", "0"), "--dt 0"},
 		{append(ev, "--classes", "0"), "--classes 0"},
 		{append(ev, "--bin", "-5"), "--bin -5"},
+		{[]string{"run", "--mode", "event", "--dataset", "mnist", "--rule", "hebb"},
+			`unknown rule "hebb"`},
+		{[]string{"run", "--mode", "event", "--dataset", "mnist", "--lambda", "2"}, "λ 2"},
+		{[]string{"run", "--mode", "event", "--dataset", "mnist", "--bin", "500"},
+			"--bin 500: with --dataset"},
+		{[]string{"run", "--mode", "event", "--dataset", "mnist", "--grid", "8x8"},
+			"--grid applies only to a recording"},
+		{[]string{"run", "--mode", "event", "--dataset", "mnist", "--encoding", "rate"},
+			"event mode takes spikes"},
+		{[]string{"run", "--rule", "trace"}, "--rule applies only to --mode event"},
 		{append(ev, "--init-sigma", "0.1"), "1 deviations for 2 layers"},
 		{append(ev, "--init-sigma", "0.1,x"), `"x" is not a positive number`},
 		{append(ev, "--labels", badLabels), "bad.csv: byte 34: line 2"},
@@ -388,5 +399,48 @@ func TestRunEventInterrupt(t *testing.T) {
 	if !ok || ee.ExitCode() != exitInterrupted || !strings.Contains(stderr.String(), "interrupted after") {
 		t.Fatalf("after SIGINT: %v, stderr %q; want status %d", err, stderr.String(),
 			exitInterrupted)
+	}
+}
+
+// TestRunEventDataset trains briefly in event mode with each rule, then evaluates a
+// network saved in clocked mode in event mode on input on the step grid: the same test
+// accuracy, loss and spikes as clocked mode gives.
+func TestRunEventDataset(t *testing.T) {
+	small := []string{"--hidden", "40", "--epochs", "1", "--train-limit", "300",
+		"--test-limit", "100", "--json", "--quiet"}
+	for _, rule := range []string{"eprop", "trace"} {
+		out, stderr, status := snnsim(t, append([]string{"run", "--mode", "event",
+			"--dataset", "mnist", "--rule", rule}, small...)...)
+		var s summary
+		if err := json.Unmarshal([]byte(out), &s); status != 0 || err != nil {
+			t.Fatalf("rule %s: status %d, %v: %s", rule, status, err, stderr)
+		}
+		if s.Mode != "event" || s.TestSamples != 100 || s.Train == nil ||
+			s.SpikesPerSample[1] == 0 {
+			t.Errorf("rule %s: %+v", rule, s)
+		}
+	}
+
+	path := filepath.Join(t.TempDir(), "net.snn")
+	save := []string{"run", "--hidden", "40", "--epochs", "1", "--train-limit", "300",
+		"--test-limit", "10", "--quiet", "--save", path}
+	if _, stderr, status := snnsim(t, save...); status != 0 {
+		t.Fatalf("status %d: %s", status, stderr)
+	}
+	var modes [2]summary
+	for k, args := range [][]string{
+		{"run", "--load", path, "--test-limit", "200", "--json", "--quiet"},
+		{"run", "--mode", "event", "--dataset", "mnist", "--bin", "1000", "--load", path,
+			"--test-limit", "200", "--json", "--quiet"},
+	} {
+		out, stderr, status := snnsim(t, args...)
+		if err := json.Unmarshal([]byte(out), &modes[k]); status != 0 || err != nil {
+			t.Fatalf("%v: status %d, %v: %s", args, status, err, stderr)
+		}
+	}
+	c, e := modes[0], modes[1]
+	if c.Mode != "clocked" || e.Mode != "event" || c.TestAccuracy != e.TestAccuracy ||
+		!slices.Equal(c.SpikesPerSample, e.SpikesPerSample) {
+		t.Errorf("clocked %+v\nevent %+v\nwant the same accuracy and spikes", c, e)
 	}
 }

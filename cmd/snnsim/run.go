@@ -131,17 +131,26 @@ func run(c *cli.Context) error {
 			return fmt.Errorf("run: --%s needs a path", name)
 		}
 	}
-	switch m := c.String("mode"); m {
-	case "clocked":
+	mode := c.String("mode")
+	switch mode {
+	case engine.ModeClocked:
 		for _, name := range eventFlags {
 			if c.IsSet(name) {
 				return fmt.Errorf("run: --%s applies only to --mode event", name)
 			}
 		}
-	case "event":
-		return runEvent(c)
+	case engine.ModeEvent:
+		if c.IsSet("input") || !c.IsSet("dataset") {
+			return runEvent(c)
+		}
+		for _, name := range recordingFlags {
+			if c.IsSet(name) {
+				return fmt.Errorf("run: --%s applies only to a recording (--input), "+
+					"not to --dataset", name)
+			}
+		}
 	default:
-		return fmt.Errorf("run: unknown --mode %q (want clocked or event)", m)
+		return fmt.Errorf("run: unknown --mode %q (want clocked or event)", mode)
 	}
 	if ds := c.String("dataset"); ds != "mnist" {
 		return fmt.Errorf("run: unknown --dataset %q (want mnist)", ds)
@@ -185,7 +194,7 @@ func run(c *cli.Context) error {
 
 	start := time.Now()
 	sum := summary{
-		Mode:     "clocked",
+		Mode:     mode,
 		Dataset:  "mnist",
 		Layers:   tr.Net.Sizes(),
 		Encoding: string(tr.Config.Encoding),
@@ -293,8 +302,33 @@ func unwrapPath(err error) error {
 	return err
 }
 
-// trainer builds a fresh trainer from the flags, or loads one with --load.
+// trainer builds a fresh trainer from the flags, or loads one with --load, for the
+// engine --mode names.
 func trainer(c *cli.Context) (*engine.Trainer, error) {
+	tr, err := newTrainer(c)
+	if err != nil {
+		return nil, err
+	}
+	ec := engine.EngineConfig{Mode: c.String("mode"), StepMicros: c.Int64("dt"),
+		DelayMicros: c.Int64("delay"), Rule: c.String("rule"), Lambda: c.Float64("lambda")}
+	if bin := c.Int64("bin"); bin != 0 {
+		if bin != ec.StepMicros {
+			return nil, fmt.Errorf("run: --bin %d: with --dataset, input spikes fall either "+
+				"at any microsecond (no --bin) or on the grid of the step (--bin %d)", bin,
+				ec.StepMicros)
+		}
+		ec.GridInput = true
+	}
+	if err := tr.SetEngine(ec); err != nil {
+		if errors.Is(err, engine.ErrEventBias) && c.IsSet("load") {
+			return nil, fmt.Errorf("run: %s: %w", c.String("load"), err)
+		}
+		return nil, fmt.Errorf("run: %w", err)
+	}
+	return tr, nil
+}
+
+func newTrainer(c *cli.Context) (*engine.Trainer, error) {
 	if path := c.String("load"); path != "" {
 		var set []string
 		for _, name := range modelFlags {
