@@ -27,12 +27,14 @@ import (
 type eventSample struct {
 	net           *Network
 	sim           *EventDriven
-	steps, window int
+	tc            *TrainConfig
+	steps, window int // of the sample being shown
 	step, delay   int64
 	grid, learn   bool
 	eprop         bool // learning with the e-prop form, which needs U and spikes kept
 
 	in    []encoding.Spike   // the sample's input spikes
+	own   []encoding.Spike   // the input spikes of static samples, drawn here
 	fired [][]encoding.Spike // the spikes of each hidden layer, when learning
 	count []int              // output spikes in the window
 	mem   []float32          // output membranes summed over the window
@@ -63,7 +65,7 @@ func newEventSample(net *Network, tc *TrainConfig, learn bool) (*eventSample, er
 	if err != nil {
 		return nil, err
 	}
-	s := &eventSample{net: net, sim: sim, steps: tc.Steps, window: tc.Window,
+	s := &eventSample{net: net, sim: sim, tc: tc, steps: tc.Steps, window: tc.Window,
 		step: tc.StepMicros, delay: delay, grid: tc.GridInput, learn: learn,
 		eprop: learn && tc.Rule != RuleTrace}
 	out := net.Config.Outputs
@@ -94,18 +96,19 @@ func newEventSample(net *Network, tc *TrainConfig, learn bool) (*eventSample, er
 		s.sg = make([]float32, widest)
 		sim.OnArrive = s.arrive
 	}
-	for q := range tc.Steps + 1 {
-		s.powers = append(s.powers, sim.scale.At(int64(q)*s.step))
-	}
 	for r := range s.step {
 		s.within = append(s.within, sim.scale.At(r))
 	}
 	return s, nil
 }
 
-// decay returns α^(d/Δ) for 0 ≤ d ≤ Steps·Δ.
+// decay returns α^(d/Δ) for d ≥ 0.
 func (s *eventSample) decay(d int64) float32 {
-	return s.powers[d/s.step] * s.within[d%s.step]
+	q := int(d / s.step)
+	for len(s.powers) <= q {
+		s.powers = append(s.powers, s.sim.scale.At(int64(len(s.powers))*s.step))
+	}
+	return s.powers[q] * s.within[d%s.step]
 }
 
 // end is when a sample ends, and start when its learning window starts.
@@ -172,8 +175,37 @@ func (s *eventSample) arrive(t int64, layer int, arr []int32, u []float32) {
 	}
 }
 
-// run shows the sample loaded in enc, and stores what the network did in res.
+// run shows the static sample loaded in enc for Steps steps, and stores what the network
+// did in res.
 func (s *eventSample) run(enc *encoding.Encoder, label int, res *Result) {
+	s.steps, s.window = s.tc.Steps, s.tc.Window
+	s.own = s.own[:0]
+	if s.grid {
+		for t := range s.steps {
+			idx, _ := enc.Step()
+			for _, i := range idx {
+				s.own = append(s.own, encoding.Spike{Time: int64(t) * s.step, Input: i})
+			}
+		}
+	} else {
+		s.own = enc.Events(s.end(), s.step, s.own)
+	}
+	s.in = s.own
+	s.play(label, res)
+}
+
+// runSpikes shows a sample given as its input spikes, sorted by time, over duration µs
+// from 0: as many steps as cover it, with the learning window over the last Window of
+// them, or all. in must stay unchanged until the gradient is taken.
+func (s *eventSample) runSpikes(in []encoding.Spike, duration int64, label int, res *Result) {
+	s.steps = max(1, int((duration+s.step-1)/s.step))
+	s.window = min(s.tc.Window, s.steps)
+	s.in = in
+	s.play(label, res)
+}
+
+// play runs the input spikes s.in through the network for s.steps steps.
+func (s *eventSample) play(label int, res *Result) {
 	nl := len(s.net.Layers)
 	if cap(res.Spikes) < nl+1 {
 		res.Spikes = make([]int, nl+1)
@@ -196,17 +228,6 @@ func (s *eventSample) run(enc *encoding.Encoder, label int, res *Result) {
 			}
 		}
 	}
-	s.in = s.in[:0]
-	if s.grid {
-		for t := range s.steps {
-			idx, _ := enc.Step()
-			for _, i := range idx {
-				s.in = append(s.in, encoding.Spike{Time: int64(t) * s.step, Input: i})
-			}
-		}
-	} else {
-		s.in = enc.Events(s.end(), s.step, s.in)
-	}
 	for _, sp := range s.in {
 		s.sim.Input(sp.Time, sp.Input)
 	}
@@ -217,9 +238,10 @@ func (s *eventSample) run(enc *encoding.Encoder, label int, res *Result) {
 	res.Loss = softmax(s.count, s.prob, label)
 }
 
-// gradient adds scale times the gradient of the last run's loss to grads.
+// gradient adds scale times the gradient of the last run's loss to grads, taken as a
+// mean over the window's steps, so that long windows do not make large updates.
 func (s *eventSample) gradient(label int, scale float32, grads []*synapse.Dense) {
-	outputError(s.err, s.prob, label, scale)
+	outputError(s.err, s.prob, label, scale/float32(s.window))
 	if s.acc != nil {
 		s.traceGradient(grads)
 		return

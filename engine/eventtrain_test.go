@@ -34,10 +34,11 @@ func TestEventGradientMatchesClocked(t *testing.T) {
 		for i := range set.Len() {
 			got, _ := eventGradient(t, net, tc, set, i)
 
+			// The event gradient is a mean over the window's steps, the clocked one a sum.
 			c := newWorker(net, &tc, true)
 			var res Result
 			c.run(set, i, tc.Seed, 9, &res)
-			c.gradient(set.Label(i), 1)
+			c.gradient(set.Label(i), 1/float32(tc.Window))
 
 			nonzero := 0
 			for l := range got {

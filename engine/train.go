@@ -10,6 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"gonum.org/v1/gonum/blas/blas32"
+
 	"github.com/snnsim/snnsim/encoding"
 	"github.com/snnsim/snnsim/optim"
 	"github.com/snnsim/snnsim/synapse"
@@ -41,6 +43,9 @@ type TrainConfig struct {
 	LR, Decay float64
 	// Seed seeds the shuffling and the input spikes.
 	Seed uint64
+	// ClipNorm, when positive, caps the Euclidean norm of each layer's gradient over a
+	// mini-batch, against the bursts of error that long event streams can bring.
+	ClipNorm float64
 
 	// EngineConfig names the engine that shows the samples, and its settings.
 	EngineConfig
@@ -119,6 +124,8 @@ func (tc *TrainConfig) Validate() error {
 		return fmt.Errorf("engine: learning rate %v must be a positive number", tc.LR)
 	case !(tc.Decay > 0 && tc.Decay <= 1):
 		return fmt.Errorf("engine: learning-rate decay %v must be in (0, 1]", tc.Decay)
+	case !(tc.ClipNorm >= 0) || math.IsInf(tc.ClipNorm, 0):
+		return fmt.Errorf("engine: gradient clip %v must be a number, at least 0", tc.ClipNorm)
 	}
 	if _, err := encoding.Parse(string(tc.Encoding)); err != nil {
 		return err
@@ -187,6 +194,13 @@ type Stats struct {
 	Loss float64
 	// Spikes counts spikes per layer, input first.
 	Spikes []int
+	// PerClass counts, for each class, its samples and those classified correctly.
+	PerClass []ClassStats
+}
+
+// ClassStats counts the samples of one class.
+type ClassStats struct {
+	Samples, Correct int
 }
 
 // Accuracy is the fraction of samples classified correctly.
@@ -213,8 +227,13 @@ func ratio(x float64, n int) float64 {
 
 func (s *Stats) add(r *Result, label int) {
 	s.Samples++
+	for len(s.PerClass) <= label {
+		s.PerClass = append(s.PerClass, ClassStats{})
+	}
+	s.PerClass[label].Samples++
 	if r.Predicted == label {
 		s.Correct++
+		s.PerClass[label].Correct++
 	}
 	s.Loss += r.Loss
 	if s.Spikes == nil {
@@ -233,11 +252,12 @@ const shards = 8
 // worker is the per-goroutine state: a simulator of the clocked or the event engine, an
 // encoder with its own random stream, and a gradient accumulator.
 type worker struct {
-	sim   *Clocked
-	ev    *eventSample
-	enc   *encoding.Encoder
-	src   *rand.PCG
-	grads []*synapse.Dense
+	sim    *Clocked
+	ev     *eventSample
+	enc    *encoding.Encoder
+	src    *rand.PCG
+	grads  []*synapse.Dense
+	spikes []encoding.Spike // the event stream being shown
 }
 
 // newWorker returns a worker for net in the engine tc names, which must fit it.
@@ -355,10 +375,22 @@ func (tr *Trainer) TrainEpoch(ctx context.Context, set Dataset,
 	if err := check(tr.Net, set); err != nil {
 		return Stats{}, err
 	}
+	seed, epoch := tr.Config.Seed, uint64(tr.Epoch)
+	return tr.epoch(ctx, set.Len(), set.Label, func(w *worker, i int, res *Result) error {
+		w.run(set, i, seed, (epoch+1)<<32|uint64(i), res)
+		return nil
+	}, progress)
+}
+
+// epoch trains one epoch over n samples with the given labels, showing sample i to a
+// worker with show.
+func (tr *Trainer) epoch(ctx context.Context, n int, label func(int) int,
+	show func(w *worker, i int, res *Result) error, progress func(Stats)) (Stats, error) {
 	tc := &tr.Config
 	epoch := uint64(tr.Epoch)
-	order := rand.New(rand.NewPCG(tc.Seed, shuffleStream|epoch)).Perm(set.Len())
+	order := rand.New(rand.NewPCG(tc.Seed, shuffleStream|epoch)).Perm(n)
 	results := make([]Result, min(tc.Batch, len(order)))
+	errs := make([]error, shards)
 	lr := tr.LR()
 	var st Stats
 
@@ -374,16 +406,24 @@ func (tr *Trainer) TrainEpoch(ctx context.Context, set Dataset,
 			for _, g := range w.grads {
 				clear(g.W)
 			}
+			errs[s] = nil
 			lo, hi := s*len(batch)/shards, (s+1)*len(batch)/shards
 			for k := lo; k < hi; k++ {
 				i := batch[k]
-				w.run(set, i, tc.Seed, (epoch+1)<<32|uint64(i), &results[k])
-				w.gradient(set.Label(i), scale)
+				if errs[s] = show(w, i, &results[k]); errs[s] != nil {
+					return
+				}
+				w.gradient(label(i), scale)
 			}
 		})
+		for _, err := range errs {
+			if err != nil {
+				return st, err
+			}
+		}
 		tr.step(lr)
 		for k, i := range batch {
-			st.add(&results[k], set.Label(i))
+			st.add(&results[k], label(i))
 		}
 		if progress != nil {
 			progress(st)
@@ -413,6 +453,12 @@ func (tr *Trainer) step(lr float64) {
 			}
 		})
 		grads[l] = g.W
+		if c := float32(tr.Config.ClipNorm); c > 0 {
+			v := blas32.Vector{N: len(g.W), Data: g.W, Inc: 1}
+			if norm := blas32.Nrm2(v); norm > c {
+				blas32.Scal(c/norm, v)
+			}
+		}
 	}
 	tr.Opt.Step(lr, tr.Net.Params(), grads)
 }

@@ -1,0 +1,110 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+
+	"github.com/snnsim/snnsim/encoding"
+)
+
+// EventSet is a labelled set of event streams, such as the gestures of DVS128 Gesture:
+// each sample is a list of input spikes over a duration.
+type EventSet interface {
+	Len() int
+	// Label returns the class of sample i.
+	Label(i int) int
+	// Sample appends the input spikes of sample i to dst, sorted by time and starting at
+	// time 0 or later, and returns them with the sample's duration in µs. It may be
+	// called from several goroutines at once.
+	Sample(i int, dst []encoding.Spike) ([]encoding.Spike, int64, error)
+}
+
+// ErrEventMode marks a call that needs a trainer in event mode.
+var ErrEventMode = errors.New("engine: event streams need event mode")
+
+// TrainEvents trains one epoch over the event streams of set in shuffled mini-batches,
+// as TrainEpoch does over static samples. The trainer must be in event mode.
+func (tr *Trainer) TrainEvents(ctx context.Context, set EventSet,
+	progress func(Stats)) (Stats, error) {
+	if tr.Config.Mode != ModeEvent {
+		return Stats{}, ErrEventMode
+	}
+	if err := checkLabels(tr.Net, set); err != nil {
+		return Stats{}, err
+	}
+	return tr.epoch(ctx, set.Len(), set.Label, func(w *worker, i int, res *Result) error {
+		return w.runEvents(tr.Net, set, i, res)
+	}, progress)
+}
+
+// EvaluateEvents runs every event stream of set through net in event mode without
+// learning, and sums the results. It stops early when ctx is done and returns ctx.Err().
+func EvaluateEvents(ctx context.Context, net *Network, tc TrainConfig,
+	set EventSet) (Stats, error) {
+	tc.Mode = ModeEvent
+	if err := tc.Validate(); err != nil {
+		return Stats{}, err
+	}
+	if err := tc.fits(net); err != nil {
+		return Stats{}, err
+	}
+	if err := checkLabels(net, set); err != nil {
+		return Stats{}, err
+	}
+	n := set.Len()
+	results := make([]Result, n)
+	workers := make([]*worker, runtime.GOMAXPROCS(0))
+	errs := make([]error, len(workers))
+	for g := range workers {
+		workers[g] = newWorker(net, &tc, false)
+	}
+	parallel(n, func(g, i int) {
+		if ctx.Err() != nil || errs[g] != nil {
+			return
+		}
+		errs[g] = workers[g].runEvents(net, set, i, &results[i])
+	})
+	if err := ctx.Err(); err != nil {
+		return Stats{}, err
+	}
+	for _, err := range errs {
+		if err != nil {
+			return Stats{}, err
+		}
+	}
+	var st Stats
+	for i := range results {
+		st.add(&results[i], set.Label(i))
+	}
+	return st, nil
+}
+
+// runEvents shows event stream i of set to the worker's event engine.
+func (w *worker) runEvents(net *Network, set EventSet, i int, res *Result) error {
+	in, duration, err := set.Sample(i, w.spikes[:0])
+	if err != nil {
+		return err
+	}
+	w.spikes = in
+	for _, sp := range in {
+		if sp.Input < 0 || int(sp.Input) >= net.Config.Inputs || sp.Time < 0 {
+			return fmt.Errorf("engine: %w: sample %d has a spike of input %d at %d µs for "+
+				"%d inputs", ErrDataset, i, sp.Input, sp.Time, net.Config.Inputs)
+		}
+	}
+	w.ev.runSpikes(in, duration, set.Label(i), res)
+	return nil
+}
+
+// checkLabels reports whether every label of set names an output neuron of net.
+func checkLabels(net *Network, set EventSet) error {
+	for i := range set.Len() {
+		if l := set.Label(i); l < 0 || l >= net.Config.Outputs {
+			return fmt.Errorf("engine: %w: sample %d has label %d for %d outputs",
+				ErrDataset, i, l, net.Config.Outputs)
+		}
+	}
+	return nil
+}
