@@ -3,10 +3,12 @@ package engine
 import (
 	"context"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"testing"
 
 	"github.com/snnsim/snnsim/encoding"
+	"github.com/snnsim/snnsim/neuron"
 	"github.com/snnsim/snnsim/synapse"
 )
 
@@ -259,6 +261,123 @@ func TestEventTraceRule(t *testing.T) {
 		}
 		if jumps == 0 {
 			t.Fatalf("sample %d: no presynaptic spike arrived", i)
+		}
+	}
+}
+
+// streams is an EventSet of long Poisson streams: class c drives inputs c·8 to c·8+7 at
+// 300 Hz and every other input at 30 Hz, for duration µs.
+type streams struct {
+	n, inputs, classes int
+	duration           int64
+}
+
+func (s *streams) Len() int        { return s.n }
+func (s *streams) Label(i int) int { return i % s.classes }
+
+func (s *streams) Sample(i int, dst []encoding.Spike) ([]encoding.Spike, int64, error) {
+	rng := rand.New(rand.NewPCG(uint64(i), 77))
+	c := s.Label(i)
+	for in := range s.inputs {
+		rate := 30e-6 // per µs
+		if in/8 == c {
+			rate = 300e-6
+		}
+		for t := rng.ExpFloat64() / rate; t < float64(s.duration); t += rng.ExpFloat64() / rate {
+			dst = append(dst, encoding.Spike{Time: int64(t), Input: int32(in)})
+		}
+	}
+	slices.SortFunc(dst, func(a, b encoding.Spike) int { return int(a.Time - b.Time) })
+	return dst, s.duration, nil
+}
+
+// TestEventLongStreams trains on streams of 3 s, 3,000 steps, with a learning window of
+// 1,000 steps and plain SGD, with each rule, and checks that the weights stay finite
+// while the loss falls and the classes are learnt.
+func TestEventLongStreams(t *testing.T) {
+	set := &streams{n: 24, inputs: 32, classes: 4, duration: 3_000_000}
+	test := &streams{n: 16, inputs: 32, classes: 4, duration: 3_000_000}
+	for _, rule := range []string{RuleEprop, RuleTrace} {
+		net, err := New(Config{Inputs: 32, Hidden: []int{30}, Outputs: 4,
+			Neuron: neuron.Params{Alpha: 0.95, Theta: 1}, Beta: 2, InitGain: 1, Seed: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tc := DefaultTrainConfig
+		tc.Steps, tc.Window, tc.Batch = 3000, 1000, 8
+		tc.Optimizer, tc.LR, tc.Decay = "sgd", 0.05, 1
+		tc.EngineConfig = EngineConfig{Mode: ModeEvent, StepMicros: 1000, Rule: rule}
+		tr, err := NewTrainer(net, tc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var first, last Stats
+		for e := range 6 {
+			st, err := tr.TrainEvents(context.Background(), set, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if e == 0 {
+				first = st
+			}
+			last = st
+		}
+		for l, w := range net.Params() {
+			for _, v := range w {
+				if x := float64(v); math.IsNaN(x) || math.Abs(x) > 100 {
+					t.Fatalf("rule %s: layer %d has weight %v", rule, l+1, v)
+				}
+			}
+		}
+		ev, err := EvaluateEvents(context.Background(), net, tc, test)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("rule %s: loss %.3f → %.3f, test accuracy %.0f%%", rule, first.MeanLoss(),
+			last.MeanLoss(), 100*ev.Accuracy())
+		if last.MeanLoss() >= first.MeanLoss() || ev.Accuracy() < 0.75 {
+			t.Errorf("rule %s: loss %.3f → %.3f, test accuracy %.0f%%; it should learn",
+				rule, first.MeanLoss(), last.MeanLoss(), 100*ev.Accuracy())
+		}
+		if len(ev.PerClass) != 4 || ev.PerClass[0].Samples != 4 {
+			t.Errorf("per class %+v", ev.PerClass)
+		}
+	}
+}
+
+// TestClipNorm trains one epoch with SGD and a gradient clip of 1e-3: no batch may move
+// a layer's weights by more than lr·1e-3 in Euclidean norm.
+func TestClipNorm(t *testing.T) {
+	set := &streams{n: 16, inputs: 32, classes: 4, duration: 200_000}
+	net, err := New(Config{Inputs: 32, Hidden: []int{30}, Outputs: 4,
+		Neuron: neuron.Params{Alpha: 0.95, Theta: 1}, Beta: 2, InitGain: 1, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc := DefaultTrainConfig
+	tc.Steps, tc.Window, tc.Batch, tc.Optimizer, tc.LR = 200, 100, 16, "sgd", 0.5
+	tc.ClipNorm = 1e-3
+	tc.EngineConfig = EngineConfig{Mode: ModeEvent, StepMicros: 1000}
+	tr, err := NewTrainer(net, tc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := make([][]float32, len(net.Layers))
+	for l, w := range net.Params() {
+		before[l] = slices.Clone(w)
+	}
+	if _, err := tr.TrainEvents(context.Background(), set, nil); err != nil {
+		t.Fatal(err)
+	}
+	for l, w := range net.Params() {
+		var d2 float64
+		for k, v := range w {
+			d := float64(v - before[l][k])
+			d2 += d * d
+		}
+		if d := math.Sqrt(d2); d > tc.LR*tc.ClipNorm*1.0001 || d == 0 {
+			t.Errorf("layer %d moved by %g in one batch; the clip allows %g", l+1, d,
+				tc.LR*tc.ClipNorm)
 		}
 	}
 }
