@@ -143,3 +143,13 @@ func (s *Set) Sample(i int, dst []encoding.Spike) ([]encoding.Spike, int64, erro
 	}
 	return dst, w.label.End - w.label.Start, nil
 }
+
+// Subset returns the first n windows of s, or s itself when it has no more than n.
+func (s *Set) Subset(n int) *Set {
+	if n >= len(s.windows) {
+		return s
+	}
+	sub := *s
+	sub.windows = s.windows[:n]
+	return &sub
+}

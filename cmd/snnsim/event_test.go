@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/snnsim/snnsim/aedat"
+	"github.com/snnsim/snnsim/dvsgesture/dvsgesturetest"
 	"github.com/snnsim/snnsim/events"
 )
 
@@ -442,5 +443,43 @@ func TestRunEventDataset(t *testing.T) {
 	if c.Mode != "clocked" || e.Mode != "event" || c.TestAccuracy != e.TestAccuracy ||
 		!slices.Equal(c.SpikesPerSample, e.SpikesPerSample) {
 		t.Errorf("clocked %+v\nevent %+v\nwant the same accuracy and spikes", c, e)
+	}
+}
+
+// TestRunGesture trains and tests on a folder in the DVS128 Gesture layout, built from
+// the real recording: users 1 and 2 train, user 24 tests.
+func TestRunGesture(t *testing.T) {
+	dir := t.TempDir()
+	if err := dvsgesturetest.Build(dir, davis346, []int{1, 2, 24}, 23); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, status := snnsim(t, "run", "--mode", "event", "--dataset", "dvsgesture",
+		"--data", dir, "--epochs", "1", "--window", "50", "--hidden", "30", "--grid", "16x16",
+		"--json", "--quiet")
+	var s summary
+	if err := json.Unmarshal([]byte(out), &s); status != 0 || err != nil {
+		t.Fatalf("status %d, %v: %s", status, err, stderr)
+	}
+	if s.Dataset != "dvsgesture" || s.Layers[0] != 512 || s.Layers[2] != 11 ||
+		s.Train == nil || s.Train.Samples != 24 || s.TestSamples != 12 ||
+		len(s.PerClass) != 11 || s.Window != 50 || s.SpikesPerSample[0] != 117667 {
+		t.Errorf("summary %+v", s)
+	}
+
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run", "--dataset", "dvsgesture", "--data", dir}, "needs --mode event"},
+		{[]string{"run", "--mode", "event", "--dataset", "dvsgesture"}, "needs --data DIR"},
+		{[]string{"run", "--mode", "event", "--dataset", "dvsgesture", "--data", t.TempDir()},
+			"trials_to_train.txt"},
+		{[]string{"run", "--mode", "event", "--dataset", "cifar"}, `unknown --dataset "cifar"`},
+	} {
+		stdout, stderr, status := snnsim(t, c.args...)
+		if status != 1 || !strings.Contains(stderr, c.want) || stdout != "" {
+			t.Errorf("snnsim %v: status %d, stderr %q; want status 1 and %q", c.args, status,
+				stderr, c.want)
+		}
 	}
 }

