@@ -85,6 +85,7 @@ func TestBadInput(t *testing.T) {
 		{[]string{"run", "--hidden", "100000000"}, "sizes must be between"},
 		{[]string{"run", "--batch", "10000000000"}, "batch size"},
 		{[]string{"run", "--beta", "inf"}, "beta +Inf"},
+		{[]string{"run", "--clip", "-1"}, "gradient clip -1"},
 		{[]string{"run", "--foo"}, "flag provided but not defined"},
 		{[]string{"bogus"}, `unknown command "bogus"`},
 	} {

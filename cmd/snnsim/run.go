@@ -26,7 +26,7 @@ import (
 // too, so they cannot be combined with it.
 var modelFlags = []string{
 	"hidden", "steps", "window", "encoding", "gain", "alpha", "threshold", "beta", "bias",
-	"init-gain", "init-sigma", "lr", "lr-decay", "batch", "optimizer", "seed",
+	"init-gain", "init-sigma", "lr", "lr-decay", "batch", "optimizer", "seed", "clip",
 }
 
 func runCommand() *cli.Command {
@@ -72,6 +72,8 @@ func runCommand() *cli.Command {
 			&cli.Float64Flag{Name: "lr-decay", Value: d.train.Decay,
 				Usage: "factor applied to the learning rate after every epoch"},
 			&cli.IntFlag{Name: "batch", Value: d.train.Batch, Usage: "mini-batch size"},
+			&cli.Float64Flag{Name: "clip", Usage: "cap the Euclidean norm of each layer's " +
+				"gradient over a mini-batch at this value", DefaultText: "no cap"},
 			&cli.StringFlag{Name: "optimizer", Value: d.train.Optimizer, Usage: "adam or sgd"},
 			&cli.Uint64Flag{Name: "seed", Value: d.train.Seed,
 				Usage: "seed of the weights, feedback, shuffling and input spikes"},
@@ -402,6 +404,7 @@ func newTrainer(c *cli.Context, data *sets) (*engine.Trainer, error) {
 		Optimizer: c.String("optimizer"),
 		LR:        c.Float64("lr"),
 		Decay:     c.Float64("lr-decay"),
+		ClipNorm:  c.Float64("clip"),
 		Seed:      c.Uint64("seed"),
 	}
 	if data.trainEv != nil {
