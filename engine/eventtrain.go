@@ -30,7 +30,7 @@ type eventSample struct {
 	tc            *TrainConfig
 	steps, window int // of the sample being shown
 	step, delay   int64
-	grid, learn   bool
+	grid          bool
 	eprop         bool // learning with the e-prop form, which needs U and spikes kept
 
 	in    []encoding.Spike   // the sample's input spikes
@@ -66,7 +66,7 @@ func newEventSample(net *Network, tc *TrainConfig, learn bool) (*eventSample, er
 		return nil, err
 	}
 	s := &eventSample{net: net, sim: sim, tc: tc, steps: tc.Steps, window: tc.Window,
-		step: tc.StepMicros, delay: delay, grid: tc.GridInput, learn: learn,
+		step: tc.StepMicros, delay: delay, grid: tc.GridInput,
 		eprop: learn && tc.Rule != RuleTrace}
 	out := net.Config.Outputs
 	s.count, s.mem = make([]int, out), make([]float32, out)

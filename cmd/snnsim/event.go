@@ -176,13 +176,8 @@ func eventOptionsFrom(c *cli.Context) (*eventOptions, error) {
 	if o.cols, o.rows, err = parsePair(c.String("grid"), "grid"); err != nil {
 		return nil, err
 	}
-	if s := c.String("roi"); s != "" {
-		v, err := parseInts(s, 4)
-		if err != nil || v[0] < 0 || v[1] < 0 || v[2] <= 0 || v[3] <= 0 {
-			return nil, fmt.Errorf("run: --roi %q: want X,Y,WIDTH,HEIGHT, with X and Y at "+
-				"least 0 and a positive size", s)
-		}
-		o.roi = image.Rect(v[0], v[1], v[0]+v[2], v[1]+v[3])
+	if o.roi, err = parseROI(c.String("roi")); err != nil {
+		return nil, err
 	}
 	if c.IsSet("sensor") {
 		if o.width, o.height, err = parsePair(c.String("sensor"), "sensor"); err != nil {
@@ -350,14 +345,43 @@ func runEvent(c *cli.Context) error {
 		sum.Fault = fault.Error()
 	}
 
-	if c.Bool("json") {
-		if err := json.NewEncoder(c.App.Writer).Encode(sum); err != nil {
-			return err
-		}
-	} else {
-		sum.print(c.App.Writer)
+	if err := report(c, sum, sum.print); err != nil {
+		return err
 	}
 	return fault
+}
+
+// report writes v to stdout as one JSON object with --json, or else as text with print.
+func report(c *cli.Context, v any, print func(io.Writer)) error {
+	if c.Bool("json") {
+		return json.NewEncoder(c.App.Writer).Encode(v)
+	}
+	print(c.App.Writer)
+	return nil
+}
+
+// layerName names LIF layer l (0 for the first) of n: "hidden", "hidden 2" or "output".
+func layerName(l, n int) string {
+	switch {
+	case l == n-1:
+		return "output"
+	case n == 2:
+		return "hidden"
+	}
+	return fmt.Sprintf("hidden %d", l+1)
+}
+
+// parseROI parses --roi, X,Y,WIDTH,HEIGHT; an empty s is the whole sensor.
+func parseROI(s string) (image.Rectangle, error) {
+	if s == "" {
+		return image.Rectangle{}, nil
+	}
+	v, err := parseInts(s, 4)
+	if err != nil || v[0] < 0 || v[1] < 0 || v[2] <= 0 || v[3] <= 0 {
+		return image.Rectangle{}, fmt.Errorf("run: --roi %q: want X,Y,WIDTH,HEIGHT, with X "+
+			"and Y at least 0 and a positive size", s)
+	}
+	return image.Rect(v[0], v[1], v[0]+v[2], v[1]+v[3]), nil
 }
 
 // countingReader counts the bytes read through it and shows them on bar, once set.
@@ -652,14 +676,7 @@ func (s *eventSummary) print(w io.Writer) {
 	fmt.Fprintln(w)
 	names := make([]string, len(s.Spikes))
 	for l, n := range s.Spikes {
-		name := fmt.Sprintf("hidden %d", l+1)
-		switch {
-		case l == len(s.Spikes)-1:
-			name = "output"
-		case len(s.Spikes) == 2:
-			name = "hidden"
-		}
-		names[l] = fmt.Sprintf("%s %d", name, n)
+		names[l] = fmt.Sprintf("%s %d", layerName(l, len(s.Spikes)), n)
 	}
 	fmt.Fprintf(w, "spikes           %s\n", strings.Join(names, " · "))
 	fmt.Fprintf(w, "synaptic events  %d\n", s.Synaptic)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"maps"
@@ -99,12 +98,8 @@ func inspect(c *cli.Context) error {
 	}
 	rec.WallSeconds = time.Since(start).Seconds()
 
-	if c.Bool("json") {
-		if err := json.NewEncoder(c.App.Writer).Encode(rec); err != nil {
-			return err
-		}
-	} else {
-		rec.print(c.App.Writer)
+	if err := report(c, rec, rec.print); err != nil {
+		return err
 	}
 	return fault
 }

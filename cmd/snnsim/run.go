@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -235,11 +234,7 @@ func run(c *cli.Context) error {
 			sum.PerClass = append(sum.PerClass, float64(cl.Correct)/float64(max(1, cl.Samples)))
 		}
 	}
-	if c.Bool("json") {
-		return json.NewEncoder(c.App.Writer).Encode(sum)
-	}
-	sum.print(c.App.Writer)
-	return nil
+	return report(c, sum, sum.print)
 }
 
 // trainEpochs trains for the given number of epochs, checkpointing to save (if not empty)
@@ -535,14 +530,9 @@ func (s *summary) print(w io.Writer) {
 	}
 	names := make([]string, len(s.SpikesPerSample))
 	for l, v := range s.SpikesPerSample {
-		name := fmt.Sprintf("hidden %d", l)
-		switch {
-		case l == 0:
-			name = "input"
-		case l == len(s.SpikesPerSample)-1:
-			name = "output"
-		case len(s.SpikesPerSample) == 3:
-			name = "hidden"
+		name := "input"
+		if l > 0 {
+			name = layerName(l-1, len(s.SpikesPerSample)-1)
 		}
 		names[l] = fmt.Sprintf("%s %.1f", name, v)
 	}

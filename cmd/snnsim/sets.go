@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"image"
 
 	"github.com/urfave/cli/v2"
 
@@ -75,14 +74,9 @@ func gestureGrid(c *cli.Context) (*events.Grid, error) {
 	if err != nil {
 		return nil, err
 	}
-	var roi image.Rectangle
-	if s := c.String("roi"); s != "" {
-		v, err := parseInts(s, 4)
-		if err != nil || v[0] < 0 || v[1] < 0 || v[2] <= 0 || v[3] <= 0 {
-			return nil, fmt.Errorf("run: --roi %q: want X,Y,WIDTH,HEIGHT, with X and Y at "+
-				"least 0 and a positive size", s)
-		}
-		roi = image.Rect(v[0], v[1], v[0]+v[2], v[1]+v[3])
+	roi, err := parseROI(c.String("roi"))
+	if err != nil {
+		return nil, err
 	}
 	g, err := events.NewGrid(dvsgesture.Sensor, dvsgesture.Sensor, roi, cols, rows)
 	if err != nil {
