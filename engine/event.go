@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/viterin/vek/vek32"
@@ -20,8 +21,10 @@ import (
 // The model is the clocked one with its step Δ: α is the membrane's decay over Δ, a spike
 // reaches the next layer's current after the synaptic delay (Δ unless set otherwise), the
 // current reaches the membrane Δ later, and a spike takes θ/α from its membrane at once,
-// so that θ is gone one step later, as in U(t+1) = α·U(t) + I(t) − S(t)·θ. Between
-// events a membrane decays exactly, by α^(dt/Δ) over any dt. Spikes of one layer
+// so that θ is gone one step later, as in U(t+1) = α·U(t) + I(t) − S(t)·θ. As in the
+// clocked model, a neuron fires at most once per step: one that reaches the threshold
+// less than Δ after its last spike fires Δ after that spike, if it is still over the
+// threshold then. Between events a membrane decays exactly, by α^(dt/Δ) over any dt. Spikes of one layer
 // travel through an events.Queue, which orders them by time and then by the order they
 // were sent, so a run is deterministic.
 //
@@ -80,6 +83,11 @@ type eventLayer struct {
 	u   []float32 // scratch: U after an update that is probed
 	spk []int32   // scratch: the neurons that fire
 	t0  int64     // the reference time of v
+
+	// A neuron fires at most once per step: until holds, per neuron, the first time it
+	// may fire again, and woken the time it is due to be looked at, if any.
+	until, woken []int64
+	blocked      []int32 // scratch: the neurons held back by until
 }
 
 // EventStats counts the work of an EventDriven.
@@ -121,12 +129,15 @@ func NewEventDriven(net *Network, step, delay int64) (*EventDriven, error) {
 	}
 	for _, lay := range net.Layers {
 		e.lays = append(e.lays, eventLayer{
-			v:   make([]float32, lay.N),
-			cur: make([]float32, lay.N),
-			u:   make([]float32, lay.N),
-			spk: make([]int32, 0, lay.N),
+			v:     make([]float32, lay.N),
+			cur:   make([]float32, lay.N),
+			u:     make([]float32, lay.N),
+			spk:   make([]int32, 0, lay.N),
+			until: make([]int64, lay.N),
+			woken: make([]int64, lay.N),
 		})
 	}
+	e.Reset(0)
 	return e, nil
 }
 
@@ -134,8 +145,12 @@ func NewEventDriven(net *Network, step, delay int64) (*EventDriven, error) {
 // origin. Stats keeps counting.
 func (e *EventDriven) Reset(origin int64) {
 	for l := range e.lays {
-		clear(e.lays[l].v)
-		e.lays[l].t0 = origin
+		lay := &e.lays[l]
+		clear(lay.v)
+		lay.t0 = origin
+		for j := range lay.until {
+			lay.until[j], lay.woken[j] = math.MinInt64, math.MinInt64
+		}
 	}
 	e.q = events.NewQueue()
 	e.free = e.free[:0]
@@ -276,11 +291,14 @@ func (e *EventDriven) update(l int, p int64, arr, wake []int32, probe bool) {
 	w := e.net.Layers[l].W
 	spk := lay.spk[:0]
 
+	now := p + e.step // the spikes found fire now
+	blocked := lay.blocked[:0]
+
 	switch {
 	case probe || e.OnArrive != nil && len(arr) > 0:
 		clear(lay.cur)
 		w.Deliver(lay.cur, arr)
-		spk = prm.StepScaled(lay.v, lay.cur, lay.u, f, spk)
+		spk, blocked = stepAll(lay, f, prm.Theta, now, spk, blocked)
 		clear(lay.cur)
 		if probe && e.OnProbe != nil {
 			e.OnProbe(p+e.step, l+1, lay.u)
@@ -290,22 +308,36 @@ func (e *EventDriven) update(l int, p int64, arr, wake []int32, probe bool) {
 		}
 	case len(arr) == 1:
 		// One spike: its weights are the current.
-		spk = integrate(lay.v, w.Row(int(arr[0])), f, prm.Theta, spk)
+		spk, blocked = integrate(lay, w.Row(int(arr[0])), f, prm.Theta, now, spk, blocked)
 	case len(arr) > 1:
 		clear(lay.cur)
 		w.Deliver(lay.cur, arr)
-		spk = integrate(lay.v, lay.cur, f, prm.Theta, spk)
+		spk, blocked = integrate(lay, lay.cur, f, prm.Theta, now, spk, blocked)
 	default:
 		slices.Sort(wake)
 		for _, j := range slices.Compact(wake) {
-			if float32(lay.v[j]*f.At) >= prm.Theta {
-				lay.v[j] -= f.Reset
-				spk = append(spk, j)
+			if float32(lay.v[j]*f.At) < prm.Theta {
+				continue
 			}
+			if lay.until[j] > now {
+				blocked = append(blocked, j)
+				continue
+			}
+			lay.v[j] -= f.Reset
+			spk = append(spk, j)
 		}
 	}
 	e.Stats.Synaptic += int64(len(arr) * w.Post)
-	lay.spk = spk
+	lay.spk, lay.blocked = spk, blocked
+
+	// A neuron over the threshold within a step of its last spike fires a step after
+	// that spike, if it is still over then: it is looked at again at that time.
+	for _, j := range blocked {
+		if at := lay.until[j] - e.step; lay.woken[j] != at {
+			lay.woken[j] = at
+			e.q.Push(events.Event{Time: at, Layer: int32(l + 1), Neuron: j, Kind: events.Wake})
+		}
+	}
 	if len(spk) == 0 {
 		return
 	}
@@ -323,7 +355,9 @@ func (e *EventDriven) update(l int, p int64, arr, wake []int32, probe bool) {
 		e.send(c+e.delay, l+1, spk)
 	}
 	for _, j := range spk {
+		lay.until[j] = c + e.step
 		if rebases || float32(lay.v[j]*at) >= prm.Theta {
+			lay.woken[j] = c
 			e.q.Push(events.Event{Time: c, Layer: int32(l + 1), Neuron: j, Kind: events.Wake})
 		}
 	}
@@ -350,29 +384,59 @@ func (e *EventDriven) send(t int64, layer int, spk []int32) {
 	e.q.Push(events.Event{Time: t, Layer: int32(layer), Neuron: n, Kind: events.Spikes})
 }
 
-// integrate adds the current I·f.Gain to the scaled membranes v, then resets the
-// neurons that reach the threshold and appends them to spk. It is
+// integrate adds the current I·f.Gain to the scaled membranes of lay, then resets the
+// neurons that reach the threshold and may fire at now, appending them to spk, and
+// appends to blocked those that reach it within a step of their last spike. It is
 // neuron.Params.StepScaled without U, with the same roundings, in vector instructions.
-// Rounding is monotonic, so no neuron of a block fires unless the block's largest V
-// does, and the search looks inside only such blocks.
-func integrate(v, cur []float32, f neuron.Factors, theta float32, spk []int32) []int32 {
+// Rounding is monotonic, so no neuron of a block reaches the threshold unless the
+// block's largest V does, and the search looks inside only such blocks.
+func integrate(lay *eventLayer, cur []float32, f neuron.Factors, theta float32, now int64,
+	spk, blocked []int32) ([]int32, []int32) {
 	const block = 64
+	v := lay.v
 	n := len(v)
 	blas32.Axpy(f.Gain, blas32.Vector{N: n, Data: cur, Inc: 1},
 		blas32.Vector{N: n, Data: v, Inc: 1})
-	for lo := 0; lo < len(v); lo += block {
-		b := v[lo:min(lo+block, len(v))]
+	for lo := 0; lo < n; lo += block {
+		b := v[lo:min(lo+block, n)]
 		if float32(vek32.Max(b)*f.At) < theta {
 			continue
 		}
 		for j, x := range b {
-			if float32(x*f.At) >= theta {
+			if float32(x*f.At) < theta {
+				continue
+			}
+			if k := int32(lo + j); lay.until[k] > now {
+				blocked = append(blocked, k)
+			} else {
 				b[j] = x - f.Reset
-				spk = append(spk, int32(lo+j))
+				spk = append(spk, k)
 			}
 		}
 	}
-	return spk
+	return spk, blocked
+}
+
+// stepAll is integrate for every neuron, keeping U in lay.u: neuron.Params.StepScaled
+// with the rule that a neuron fires at most once per step.
+func stepAll(lay *eventLayer, f neuron.Factors, theta float32, now int64,
+	spk, blocked []int32) ([]int32, []int32) {
+	cur, u := lay.cur[:len(lay.v)], lay.u[:len(lay.v)]
+	for j, x := range lay.v {
+		x += float32(cur[j] * f.Gain)
+		y := float32(x * f.At)
+		u[j] = y
+		switch {
+		case y < theta:
+		case lay.until[j] > now:
+			blocked = append(blocked, int32(j))
+		default:
+			x -= f.Reset
+			spk = append(spk, int32(j))
+		}
+		lay.v[j] = x
+	}
+	return spk, blocked
 }
 
 // Potential returns the membrane potential U of neuron j of LIF layer layer (1 for the
