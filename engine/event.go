@@ -24,9 +24,9 @@ import (
 // so that θ is gone one step later, as in U(t+1) = α·U(t) + I(t) − S(t)·θ. As in the
 // clocked model, a neuron fires at most once per step: one that reaches the threshold
 // less than Δ after its last spike fires Δ after that spike, if it is still over the
-// threshold then. Between events a membrane decays exactly, by α^(dt/Δ) over any dt. Spikes of one layer
-// travel through an events.Queue, which orders them by time and then by the order they
-// were sent, so a run is deterministic.
+// threshold then. Between events a membrane decays exactly, by α^(dt/Δ) over any dt.
+// Spikes of one layer travel through an events.Queue, which orders them by time and then
+// by the order they were sent, so a run is deterministic.
 //
 // On input whose times are whole multiples of Δ, an EventDriven fires exactly the spikes
 // of a Clocked simulator of the same network, at the same steps: both integrate the
@@ -54,7 +54,6 @@ type EventDriven struct {
 	free  []int32        // numbers of lists no longer in flight
 	arr   []int32        // scratch: the spikes reaching one layer
 	wake  []int32        // scratch: the neurons of one layer to look at again
-	probe []bool         // scratch: the layers probed at the instant
 
 	// Stats counts what the simulation did since it was made.
 	Stats EventStats
@@ -125,7 +124,6 @@ func NewEventDriven(net *Network, step, delay int64) (*EventDriven, error) {
 		scale: net.Config.Neuron.Scale(step),
 		q:     events.NewQueue(),
 		Stats: EventStats{Spikes: make([]int64, len(net.Layers))},
-		probe: make([]bool, len(net.Layers)),
 	}
 	for _, lay := range net.Layers {
 		e.lays = append(e.lays, eventLayer{
