@@ -159,9 +159,9 @@ func (e *EventDriven) Reset(origin int64) {
 	e.last = origin
 }
 
-// Probe asks for the membranes of LIF layer layer (1 for the first) at time t, which must
-// be at least one step Δ after the last time processed: OnProbe receives them when the
-// simulation has reached t. They are exactly the U(t) of a Clocked simulator at step t/Δ
+// Probe asks for the membranes of LIF layer layer (1 for the first) at time t; t−Δ must
+// not be before the last instant processed. OnProbe receives them when the simulation
+// has reached t. They are exactly the U(t) of a Clocked simulator at step t/Δ
 // on the same input quantised to the step.
 func (e *EventDriven) Probe(t int64, layer int) {
 	e.q.Push(events.Event{Time: t - e.step, Layer: int32(layer), Kind: events.Probe})

@@ -1,10 +1,11 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
+	"slices"
 
 	"github.com/snnsim/snnsim/encoding"
 )
@@ -44,41 +45,13 @@ func (tr *Trainer) TrainEvents(ctx context.Context, set EventSet,
 func EvaluateEvents(ctx context.Context, net *Network, tc TrainConfig,
 	set EventSet) (Stats, error) {
 	tc.Mode = ModeEvent
-	if err := tc.Validate(); err != nil {
-		return Stats{}, err
-	}
-	if err := tc.fits(net); err != nil {
-		return Stats{}, err
-	}
 	if err := checkLabels(net, set); err != nil {
 		return Stats{}, err
 	}
-	n := set.Len()
-	results := make([]Result, n)
-	workers := make([]*worker, runtime.GOMAXPROCS(0))
-	errs := make([]error, len(workers))
-	for g := range workers {
-		workers[g] = newWorker(net, &tc, false)
-	}
-	parallel(n, func(g, i int) {
-		if ctx.Err() != nil || errs[g] != nil {
-			return
-		}
-		errs[g] = workers[g].runEvents(net, set, i, &results[i])
+	return evaluateAll(ctx, net, tc, set.Len(), set.Label, func(w *worker, i int,
+		res *Result) error {
+		return w.runEvents(net, set, i, res)
 	})
-	if err := ctx.Err(); err != nil {
-		return Stats{}, err
-	}
-	for _, err := range errs {
-		if err != nil {
-			return Stats{}, err
-		}
-	}
-	var st Stats
-	for i := range results {
-		st.add(&results[i], set.Label(i))
-	}
-	return st, nil
 }
 
 // runEvents shows event stream i of set to the worker's event engine.
@@ -88,6 +61,11 @@ func (w *worker) runEvents(net *Network, set EventSet, i int, res *Result) error
 		return err
 	}
 	w.spikes = in
+	byTime := func(a, b encoding.Spike) int { return cmp.Compare(a.Time, b.Time) }
+	if !slices.IsSortedFunc(in, byTime) {
+		return fmt.Errorf("engine: %w: the spikes of sample %d are not in order of time",
+			ErrDataset, i)
+	}
 	for _, sp := range in {
 		if sp.Input < 0 || int(sp.Input) >= net.Config.Inputs || sp.Time < 0 {
 			return fmt.Errorf("engine: %w: sample %d has a spike of input %d at %d µs for "+

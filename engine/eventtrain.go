@@ -19,7 +19,7 @@ import (
 // It is not computed that way, which would step every synapse through the window. With
 // the error filtered backwards in time per postsynaptic neuron,
 //
-//	H_j(t_k) = σ′(U_j(t_k))·ε_j + α·H_j(t_k+1),
+//	H_j(t_k) = σ′(U_j(t_k))·ε_j + α·H_j(t_(k+1)),
 //
 // the sum becomes Σ_s α^((t_k−s)/Δ)·H_j(t_k) over the presynaptic spikes, t_k being the
 // first window step at or after s: one row of work per presynaptic spike, like the
@@ -96,19 +96,36 @@ func newEventSample(net *Network, tc *TrainConfig, learn bool) (*eventSample, er
 		s.sg = make([]float32, widest)
 		sim.OnArrive = s.arrive
 	}
-	for r := range s.step {
-		s.within = append(s.within, sim.scale.At(r))
+	if s.eprop && !s.grid && s.step <= maxTable {
+		for r := range s.step {
+			s.within = append(s.within, sim.scale.At(r))
+		}
+		for q := range min(tc.Steps+1, maxTable) {
+			s.powers = append(s.powers, sim.scale.At(int64(q)*s.step))
+		}
 	}
 	return s, nil
 }
 
-// decay returns α^(d/Δ) for d ≥ 0.
+// maxTable bounds the tables of decay.
+const maxTable = 1 << 12
+
+// decay returns α^(d/Δ) for d ≥ 0: from the tables for d = q·Δ + r within them, as
+// powers[q]·within[r], and from exp beyond.
 func (s *eventSample) decay(d int64) float32 {
-	q := int(d / s.step)
-	for len(s.powers) <= q {
-		s.powers = append(s.powers, s.sim.scale.At(int64(len(s.powers))*s.step))
+	if q := d / s.step; s.within != nil && q < int64(len(s.powers)) {
+		return s.powers[q] * s.within[d%s.step]
 	}
-	return s.powers[q] * s.within[d%s.step]
+	return s.sim.scale.At(d)
+}
+
+// firstStep returns the index k of the first window step t_k at or after t, which may
+// be s.window when there is none.
+func (s *eventSample) firstStep(t int64) int64 {
+	if t <= s.start() {
+		return 0
+	}
+	return (t - s.start() + s.step - 1) / s.step
 }
 
 // end is when a sample ends, and start when its learning window starts.
@@ -149,13 +166,9 @@ func (s *eventSample) probe(t int64, layer int, u []float32) {
 // so over the window it sums to σ′(U_j(t))·G(t), G(t) = Σ λ^((t_k−t)/Δ) over the window
 // steps t_k ≥ t.
 func (s *eventSample) arrive(t int64, layer int, arr []int32, u []float32) {
-	last := s.start() + int64(s.window-1)*s.step
-	if t > last {
+	k := s.firstStep(t)
+	if k >= int64(s.window) {
 		return
-	}
-	k := int64(0)
-	if t > s.start() {
-		k = (t - s.start() + s.step - 1) / s.step
 	}
 	n := float64(int64(s.window) - k)
 	g := n
@@ -249,7 +262,6 @@ func (s *eventSample) gradient(label int, scale float32, grads []*synapse.Dense)
 	net := s.net
 	sur := net.Surrogate()
 	alpha := net.Config.Neuron.Alpha
-	last := s.start() + int64(s.window-1)*s.step
 	for l, lay := range net.Layers {
 		n := lay.N
 		eps := s.errorAt(l)
@@ -274,12 +286,9 @@ func (s *eventSample) gradient(label int, scale float32, grads []*synapse.Dense)
 		}
 		for _, sp := range pre {
 			land := sp.Time + s.delay + s.step // when the spike reaches the membrane
-			if land > last {
+			k := s.firstStep(land)
+			if k >= int64(s.window) {
 				continue
-			}
-			k := int64(0)
-			if land > s.start() {
-				k = (land - s.start() + s.step - 1) / s.step
 			}
 			coef := s.decay(s.start() + k*s.step - land)
 			blas32.Axpy(coef, blas32.Vector{N: n, Data: h[k*int64(n) : (k+1)*int64(n)], Inc: 1},

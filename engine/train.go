@@ -470,34 +470,50 @@ func Evaluate(ctx context.Context, net *Network, tc TrainConfig, set Dataset) (S
 	if err := check(net, set); err != nil {
 		return Stats{}, err
 	}
+	return evaluateAll(ctx, net, tc, set.Len(), set.Label, func(w *worker, i int,
+		res *Result) error {
+		w.run(set, i, tc.Seed, evalStream|uint64(i), res)
+		return nil
+	})
+}
+
+// evaluateAll shows n samples with the given labels to net without learning, sample i to a
+// worker with show, and sums the results.
+func evaluateAll(ctx context.Context, net *Network, tc TrainConfig, n int, label func(int) int,
+	show func(w *worker, i int, res *Result) error) (Stats, error) {
 	if err := tc.Validate(); err != nil {
 		return Stats{}, err
 	}
 	if err := tc.fits(net); err != nil {
 		return Stats{}, err
 	}
-	n := set.Len()
 	results := make([]Result, n)
 	workers := make([]*worker, runtime.GOMAXPROCS(0))
+	errs := make([]error, len(workers))
 	for g := range workers {
 		workers[g] = newWorker(net, &tc, false)
 	}
 	const chunk = 64
 	parallel((n+chunk-1)/chunk, func(g, c int) {
-		if ctx.Err() != nil {
-			return
-		}
 		for i := c * chunk; i < min(n, (c+1)*chunk); i++ {
-			workers[g].run(set, i, tc.Seed, evalStream|uint64(i), &results[i])
+			if ctx.Err() != nil || errs[g] != nil {
+				return
+			}
+			errs[g] = show(workers[g], i, &results[i])
 		}
 	})
 	if err := ctx.Err(); err != nil {
 		return Stats{}, err
 	}
+	for _, err := range errs {
+		if err != nil {
+			return Stats{}, err
+		}
+	}
 
 	var st Stats
 	for i := range results {
-		st.add(&results[i], set.Label(i))
+		st.add(&results[i], label(i))
 	}
 	return st, nil
 }
