@@ -16,9 +16,11 @@ package dvsgesture
 
 import (
 	"bufio"
+	"cmp"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/snnsim/snnsim/aedat"
@@ -42,7 +44,6 @@ const (
 type Set struct {
 	grid    *events.Grid
 	windows []window
-	readBuf int
 }
 
 // window is one labelled window of one recording.
@@ -60,7 +61,7 @@ func Open(dir, split string, grid *events.Grid) (*Set, error) {
 		return nil, fmt.Errorf("dvsgesture: %w", err)
 	}
 	defer f.Close()
-	s := &Set{grid: grid, readBuf: 4096}
+	s := &Set{grid: grid}
 	sc := bufio.NewScanner(f)
 	for line := 1; sc.Scan(); line++ {
 		name := strings.TrimSpace(sc.Text())
@@ -72,6 +73,9 @@ func Open(dir, split string, grid *events.Grid) (*Set, error) {
 				list, line, name)
 		}
 		rec := filepath.Join(dir, name)
+		if err := checkRecording(rec); err != nil {
+			return nil, err
+		}
 		labels, err := readLabels(strings.TrimSuffix(rec, ".aedat") + "_labels.csv")
 		if err != nil {
 			return nil, err
@@ -88,6 +92,20 @@ func Open(dir, split string, grid *events.Grid) (*Set, error) {
 		return nil, fmt.Errorf("dvsgesture: %s: %w", list, err)
 	}
 	return s, nil
+}
+
+// checkRecording reads the header of a recording, which must be from a DVS128.
+func checkRecording(path string) error {
+	f, err := aedat.Open(path)
+	if err != nil {
+		return fmt.Errorf("dvsgesture: %w", err)
+	}
+	defer f.Close()
+	if info := f.Info(); info.Width != Sensor || info.Height != Sensor {
+		return fmt.Errorf("dvsgesture: %s: a %d×%d sensor, not the DVS128's %d×%d",
+			path, info.Width, info.Height, Sensor, Sensor)
+	}
+	return nil
 }
 
 func readLabels(path string) ([]aedat.Label, error) {
@@ -108,9 +126,10 @@ func (s *Set) Label(i int) int { return s.windows[i].label.Class - 1 }
 // File returns the recording window i comes from.
 func (s *Set) File(i int) string { return s.windows[i].file }
 
-// Sample appends the input spikes of window i to dst, in file order, with times counted
-// from the window's start, and returns them with the window's duration in µs. It reads
-// the recording up to the window's end. It may be called from several goroutines.
+// Sample appends the input spikes of window i to dst, in order of time (of file order
+// among equal times), with times counted from the window's start, and returns them with
+// the window's duration in µs. It reads the recording up to the window's end. It may be
+// called from several goroutines.
 func (s *Set) Sample(i int, dst []encoding.Spike) ([]encoding.Spike, int64, error) {
 	w := s.windows[i]
 	f, err := aedat.Open(w.file)
@@ -118,11 +137,8 @@ func (s *Set) Sample(i int, dst []encoding.Spike) ([]encoding.Spike, int64, erro
 		return dst, 0, fmt.Errorf("dvsgesture: %w", err)
 	}
 	defer f.Close()
-	if info := f.Info(); info.Width != Sensor || info.Height != Sensor {
-		return dst, 0, fmt.Errorf("dvsgesture: %s: a %d×%d sensor, not the DVS128's %d×%d",
-			w.file, info.Width, info.Height, Sensor, Sensor)
-	}
-	buf := make([]aedat.Event, s.readBuf)
+	start := len(dst)
+	buf := make([]aedat.Event, 4096)
 	for n := f.Read(buf); n > 0; n = f.Read(buf) {
 		for _, e := range buf[:n] {
 			if e.Time < w.label.Start || e.Time >= w.label.End {
@@ -140,6 +156,10 @@ func (s *Set) Sample(i int, dst []encoding.Spike) ([]encoding.Spike, int64, erro
 	}
 	if err := f.Err(); err != nil {
 		return dst, 0, err
+	}
+	byTime := func(a, b encoding.Spike) int { return cmp.Compare(a.Time, b.Time) }
+	if spikes := dst[start:]; !slices.IsSortedFunc(spikes, byTime) {
+		slices.SortStableFunc(spikes, byTime)
 	}
 	return dst, w.label.End - w.label.Start, nil
 }

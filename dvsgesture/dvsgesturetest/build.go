@@ -44,36 +44,9 @@ func Build(dir, recording string, users []int, lastTrain int) error {
 	for _, u := range users {
 		name := fmt.Sprintf("user%02d_natural.aedat", u)
 		labels := "class,startTime_usec,endTime_usec\n"
-		out, err := os.Create(filepath.Join(dir, name))
-		if err != nil {
-			return err
-		}
-		bw := bufio.NewWriter(out)
-		w, err := aedat.NewWriter(bw, aedat.Info{Chip: "DVS128"})
-		if err != nil {
-			return err
-		}
 		start := int64(1_000_000 * u)
-		for k, c := range classes {
-			t0 := start + int64(k)*(span+50_000)
-			labels += fmt.Sprintf("%d,%d,%d\n", c, t0, t0+span)
-			for _, e := range evs {
-				x := (int(e.X)*dvsgesture.Sensor/info.Width + 11*c) % dvsgesture.Sensor
-				y := int(e.Y) * dvsgesture.Sensor / info.Height
-				err := w.Write(aedat.Event{Time: t0 + e.Time - evs[0].Time, X: uint16(x),
-					Y: uint16(y), On: e.On})
-				if err != nil {
-					return err
-				}
-			}
-		}
-		if err := w.Close(); err != nil {
-			return err
-		}
-		if err := bw.Flush(); err != nil {
-			return err
-		}
-		if err := out.Close(); err != nil {
+		if err := writeTrial(filepath.Join(dir, name), evs, info, classes, start, span,
+			&labels); err != nil {
 			return err
 		}
 		lf := filepath.Join(dir, fmt.Sprintf("user%02d_natural_labels.csv", u))
@@ -99,4 +72,40 @@ func Build(dir, recording string, users []int, lastTrain int) error {
 		}
 	}
 	return nil
+}
+
+// writeTrial writes one trial's recording to path, one copy of evs per class, and adds
+// the label rows to labels.
+func writeTrial(path string, evs []aedat.Event, info aedat.Info, classes []int,
+	start, span int64, labels *string) error {
+	out, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer out.Close()
+	bw := bufio.NewWriter(out)
+	w, err := aedat.NewWriter(bw, aedat.Info{Chip: "DVS128"})
+	if err != nil {
+		return err
+	}
+	for k, c := range classes {
+		t0 := start + int64(k)*(span+50_000)
+		*labels += fmt.Sprintf("%d,%d,%d\n", c, t0, t0+span)
+		for _, e := range evs {
+			x := (int(e.X)*dvsgesture.Sensor/info.Width + 11*c) % dvsgesture.Sensor
+			y := int(e.Y) * dvsgesture.Sensor / info.Height
+			err := w.Write(aedat.Event{Time: t0 + e.Time - evs[0].Time, X: uint16(x),
+				Y: uint16(y), On: e.On})
+			if err != nil {
+				return err
+			}
+		}
+	}
+	if err := w.Close(); err != nil {
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	return out.Close()
 }
