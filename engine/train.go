@@ -142,8 +142,8 @@ func (tc *TrainConfig) Validate() error {
 			return fmt.Errorf("engine: event-mode step %d µs must be between 1 and %.0f",
 				tc.StepMicros, float64(maxMicros))
 		case tc.DelayMicros < 0 || tc.DelayMicros > maxMicros:
-			return fmt.Errorf("engine: event-mode delay %d µs must be between 1 and %.0f",
-				tc.DelayMicros, float64(maxMicros))
+			return fmt.Errorf("engine: event-mode delay %d µs must be between 0 (the step) "+
+				"and %.0f", tc.DelayMicros, float64(maxMicros))
 		case tc.Rule != "" && tc.Rule != RuleEprop && tc.Rule != RuleTrace:
 			return fmt.Errorf("engine: unknown rule %q (want %q or %q)", tc.Rule, RuleEprop,
 				RuleTrace)

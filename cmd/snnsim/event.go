@@ -145,7 +145,7 @@ type eventOptions struct {
 func eventOptionsFrom(c *cli.Context) (*eventOptions, error) {
 	for _, name := range clockedFlags {
 		if c.IsSet(name) {
-			return nil, fmt.Errorf("run: --%s applies only to --mode clocked", name)
+			return nil, fmt.Errorf("run: --%s does not apply to a recording (--input)", name)
 		}
 	}
 	if c.IsSet("init-gain") && c.IsSet("init-sigma") {

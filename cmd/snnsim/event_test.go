@@ -200,8 +200,8 @@ func TestRunEventBadInput(t *testing.T) {
 		{[]string{"run", "--mode", "event", "--input", filepath.Join(dir, "no.aedat")},
 			"no.aedat"},
 		{[]string{"run", "--mode", "event", "--input", dir}, "is a folder"},
-		{append(ev, "--epochs", "2"), "--epochs applies only to --mode clocked"},
-		{append(ev, "--alpha", "0.9"), "--alpha applies only to --mode clocked"},
+		{append(ev, "--epochs", "2"), "--epochs does not apply to a recording (--input)"},
+		{append(ev, "--alpha", "0.9"), "--alpha does not apply to a recording"},
 		{[]string{"run", "--input", davis346}, "--input applies only to --mode event"},
 		{append(ev, "--grid", "0x4"), `--grid "0x4"`},
 		{append(ev, "--grid", "400x4"), "do not fit"},
@@ -214,7 +214,8 @@ func TestRunEventBadInput(t *testing.T) {
 		{append(ev, "--bin", "-5"), "--bin -5"},
 		{[]string{"run", "--mode", "event", "--dataset", "mnist", "--rule", "hebb"},
 			`unknown rule "hebb"`},
-		{[]string{"run", "--mode", "event", "--dataset", "mnist", "--lambda", "2"}, "λ 2"},
+		{[]string{"run", "--mode", "event", "--dataset", "mnist", "--rule", "trace",
+			"--lambda", "2"}, "λ 2"},
 		{[]string{"run", "--mode", "event", "--dataset", "mnist", "--bin", "500"},
 			"--bin 500: with --dataset"},
 		{[]string{"run", "--mode", "event", "--dataset", "mnist", "--grid", "8x8"},
@@ -236,7 +237,12 @@ func TestRunEventBadInput(t *testing.T) {
 		{append(ev, "--delay", "9223372036854775807"), "--delay 9223372036854775807 must be"},
 		{append(ev, "--tau", "0.001"), "--tau 0.001 ms give α = exp(−Δ/τ) = 0"},
 		{append(ev, "--sensor", "100x100"), "gives its sensor as 346×260"},
-		{append(ev, "--beta", "3"), "--beta applies only to --mode clocked"},
+		{append(ev, "--beta", "3"), "--beta does not apply to a recording"},
+		{append(ev, "--rule", "trace"), "--rule does not apply to a recording"},
+		{[]string{"run", "--mode", "event", "--dataset", "mnist", "--lambda", "0.5"},
+			"--lambda is the decay of --rule trace"},
+		{[]string{"run", "--mode", "event", "--dataset", "mnist", "--delay", "0"},
+			"--delay 0 must be a positive"},
 		{[]string{"run", "--init-sigma", "0.1"}, "1 deviations for 2 layers"},
 	} {
 		stdout, stderr, status := snnsim(t, c.args...)
@@ -428,6 +434,25 @@ func TestRunEventDataset(t *testing.T) {
 	if _, stderr, status := snnsim(t, save...); status != 0 {
 		t.Fatalf("status %d: %s", status, stderr)
 	}
+	// A checkpoint saved in event mode keeps its rule and step when loaded.
+	evPath := filepath.Join(t.TempDir(), "ev.snn")
+	ev := []string{"run", "--mode", "event", "--dataset", "mnist", "--rule", "trace",
+		"--dt", "500", "--hidden", "20", "--epochs", "1", "--train-limit", "100",
+		"--test-limit", "20", "--quiet", "--save", evPath}
+	if _, stderr, status := snnsim(t, ev...); status != 0 {
+		t.Fatalf("status %d: %s", status, stderr)
+	}
+	out, stderr, status := snnsim(t, "run", "--mode", "event", "--dataset", "mnist", "--load",
+		evPath, "--test-limit", "20", "--json", "--quiet")
+	var loaded summary
+	if err := json.Unmarshal([]byte(out), &loaded); status != 0 || err != nil {
+		t.Fatalf("status %d, %v: %s", status, err, stderr)
+	}
+	if loaded.Rule != "trace" || loaded.Micros != 500 {
+		t.Errorf("loaded event checkpoint: rule %q, Δ %d µs; want trace and 500",
+			loaded.Rule, loaded.Micros)
+	}
+
 	var modes [2]summary
 	for k, args := range [][]string{
 		{"run", "--load", path, "--test-limit", "200", "--json", "--quiet"},
@@ -461,6 +486,7 @@ func TestRunGesture(t *testing.T) {
 		t.Fatalf("status %d, %v: %s", status, err, stderr)
 	}
 	if s.Dataset != "dvsgesture" || s.Layers[0] != 512 || s.Layers[2] != 11 ||
+		s.PerClass[0] == nil ||
 		s.Train == nil || s.Train.Samples != 24 || s.TestSamples != 12 ||
 		len(s.PerClass) != 11 || s.Window != 50 || s.SpikesPerSample[0] != 117667 {
 		t.Errorf("summary %+v", s)
@@ -475,6 +501,10 @@ func TestRunGesture(t *testing.T) {
 		{[]string{"run", "--mode", "event", "--dataset", "dvsgesture", "--data", t.TempDir()},
 			"trials_to_train.txt"},
 		{[]string{"run", "--mode", "event", "--dataset", "cifar"}, `unknown --dataset "cifar"`},
+		{[]string{"run", "--mode", "event", "--dataset", "dvsgesture", "--data", dir, "--bin",
+			"1000"}, "--bin does not apply to --dataset dvsgesture"},
+		{[]string{"run", "--mode", "event", "--dataset", "dvsgesture", "--data", dir, "--steps",
+			"30"}, "--steps does not apply to --dataset dvsgesture"},
 	} {
 		stdout, stderr, status := snnsim(t, c.args...)
 		if status != 1 || !strings.Contains(stderr, c.want) || stdout != "" {

@@ -180,7 +180,7 @@ func run(c *cli.Context) error {
 		}
 	}
 
-	data, err := loadSets(c)
+	data, err := loadSets(c, epochs > 0)
 	if err != nil {
 		return err
 	}
@@ -203,6 +203,7 @@ func run(c *cli.Context) error {
 		Encoding: string(tr.Config.Encoding),
 		Steps:    tr.Config.Steps,
 		Micros:   tr.Config.StepMicros,
+		Rule:     tr.Config.Rule,
 		Window:   tr.Config.Window,
 		Seed:     tr.Config.Seed,
 	}
@@ -226,12 +227,16 @@ func run(c *cli.Context) error {
 	sum.TestSamplesPerSecond = ratePerSecond(ev.Samples, testTime)
 	sum.SpikesPerSample = ev.SpikesPerSample()
 	if sum.Mode != engine.ModeEvent {
-		sum.Micros = 0
+		sum.Micros, sum.Rule = 0, ""
 	}
 	if data.testEv != nil {
 		sum.Encoding, sum.Steps = "", 0
-		for _, cl := range ev.PerClass {
-			sum.PerClass = append(sum.PerClass, float64(cl.Correct)/float64(max(1, cl.Samples)))
+		sum.PerClass = make([]*float64, tr.Net.Config.Outputs)
+		for k, cl := range ev.PerClass {
+			if cl.Samples > 0 {
+				acc := float64(cl.Correct) / float64(cl.Samples)
+				sum.PerClass[k] = &acc
+			}
 		}
 	}
 	return report(c, sum, sum.print)
@@ -318,15 +323,42 @@ func trainer(c *cli.Context, data *sets) (*engine.Trainer, error) {
 	if err != nil {
 		return nil, err
 	}
-	ec := engine.EngineConfig{Mode: c.String("mode"), StepMicros: c.Int64("dt"),
-		DelayMicros: c.Int64("delay"), Rule: c.String("rule"), Lambda: c.Float64("lambda")}
-	if bin := c.Int64("bin"); bin != 0 {
-		if bin != ec.StepMicros {
+	// The engine settings of a checkpoint hold unless a flag changes them; --mode
+	// always chooses the engine.
+	ec := tr.Config.EngineConfig
+	ec.Mode = c.String("mode")
+	if ec.StepMicros == 0 || c.IsSet("dt") {
+		ec.StepMicros = c.Int64("dt")
+	}
+	if c.IsSet("delay") {
+		if ec.DelayMicros = c.Int64("delay"); ec.DelayMicros <= 0 {
+			return nil, fmt.Errorf("run: --delay %d must be a positive number of µs",
+				ec.DelayMicros)
+		}
+	}
+	if c.IsSet("rule") || ec.Rule == "" {
+		ec.Rule = c.String("rule")
+	}
+	if c.IsSet("lambda") {
+		if ec.Rule != engine.RuleTrace {
+			return nil, errors.New("run: --lambda is the decay of --rule trace")
+		}
+		ec.Lambda = c.Float64("lambda")
+	}
+	if c.IsSet("bin") {
+		switch bin := c.Int64("bin"); {
+		case data.trainEv != nil || data.testEv != nil:
+			return nil, errors.New("run: --bin does not apply to --dataset dvsgesture, " +
+				"whose events keep their own times")
+		case bin == 0:
+			ec.GridInput = false
+		case bin != ec.StepMicros:
 			return nil, fmt.Errorf("run: --bin %d: with --dataset, input spikes fall either "+
 				"at any microsecond (no --bin) or on the grid of the step (--bin %d)", bin,
 				ec.StepMicros)
+		default:
+			ec.GridInput = true
 		}
-		ec.GridInput = true
 	}
 	if err := tr.SetEngine(ec); err != nil {
 		if errors.Is(err, engine.ErrEventBias) && c.IsSet("load") {
@@ -402,7 +434,13 @@ func newTrainer(c *cli.Context, data *sets) (*engine.Trainer, error) {
 		ClipNorm:  c.Float64("clip"),
 		Seed:      c.Uint64("seed"),
 	}
-	if data.trainEv != nil {
+	if data.trainEv != nil || data.testEv != nil {
+		for _, name := range []string{"steps", "gain", "encoding"} {
+			if c.IsSet(name) {
+				return nil, fmt.Errorf("run: --%s does not apply to --dataset dvsgesture, "+
+					"whose samples are event streams", name)
+			}
+		}
 		// An event stream's steps come from its length; Steps only bounds the window.
 		tc.Steps = 1 << 16
 		if !c.IsSet("window") {
@@ -478,6 +516,7 @@ type summary struct {
 	Encoding             string        `json:"encoding"`
 	Steps                int           `json:"steps,omitempty"`
 	Micros               int64         `json:"dt_us,omitempty"`
+	Rule                 string        `json:"rule,omitempty"`
 	Window               int           `json:"window"`
 	Seed                 uint64        `json:"seed"`
 	EpochsTotal          int           `json:"epochs_total"`
@@ -487,7 +526,7 @@ type summary struct {
 	TestSamplesPerSecond float64       `json:"test_samples_per_second"`
 	WallSeconds          float64       `json:"wall_seconds"`
 	SpikesPerSample      []float64     `json:"spikes_per_sample"`
-	PerClass             []float64     `json:"per_class_accuracy,omitempty"`
+	PerClass             []*float64    `json:"per_class_accuracy,omitempty"` // nil: no samples
 }
 
 // trainSummary sums up the training of a run; Accuracy and Loss are over its last epoch.
@@ -540,7 +579,10 @@ func (s *summary) print(w io.Writer) {
 	if s.PerClass != nil {
 		acc := make([]string, len(s.PerClass))
 		for k, a := range s.PerClass {
-			acc[k] = fmt.Sprintf("%d: %.0f%%", k+1, 100*a)
+			acc[k] = fmt.Sprintf("%d: –", k+1)
+			if a != nil {
+				acc[k] = fmt.Sprintf("%d: %.0f%%", k+1, 100**a)
+			}
 		}
 		fmt.Fprintf(w, "per class        %s\n", strings.Join(acc, " · "))
 	}

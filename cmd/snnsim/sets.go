@@ -22,8 +22,9 @@ type sets struct {
 }
 
 // loadSets reads the dataset --dataset names from --data, keeping the first
-// --train-limit and --test-limit samples when given.
-func loadSets(c *cli.Context) (*sets, error) {
+// --train-limit and --test-limit samples when given; the training set only if
+// training.
+func loadSets(c *cli.Context, training bool) (*sets, error) {
 	s := &sets{name: c.String("dataset")}
 	trainLimit, testLimit := c.Int("train-limit"), c.Int("test-limit")
 	switch s.name {
@@ -49,13 +50,15 @@ func loadSets(c *cli.Context) (*sets, error) {
 		if err != nil {
 			return nil, err
 		}
-		if s.trainEv, err = dvsgesture.Open(dir, dvsgesture.Train, grid); err != nil {
-			return nil, err
+		if training {
+			if s.trainEv, err = dvsgesture.Open(dir, dvsgesture.Train, grid); err != nil {
+				return nil, err
+			}
 		}
 		if s.testEv, err = dvsgesture.Open(dir, dvsgesture.Test, grid); err != nil {
 			return nil, err
 		}
-		if trainLimit > 0 {
+		if trainLimit > 0 && training {
 			s.trainEv = s.trainEv.Subset(trainLimit)
 		}
 		if testLimit > 0 {
@@ -86,10 +89,13 @@ func gestureGrid(c *cli.Context) (*events.Grid, error) {
 }
 
 func (s *sets) trainLen() int {
-	if s.trainEv != nil {
+	switch {
+	case s.trainEv != nil:
 		return s.trainEv.Len()
+	case s.train != nil:
+		return s.train.Len()
 	}
-	return s.train.Len()
+	return 0
 }
 
 func (s *sets) testLen() int {
