@@ -28,6 +28,18 @@
 // to the step Δ, the event engine therefore fires the clocked engine's spikes exactly, and
 // its membranes hold the same bits.
 //
+// # Learning in event mode
+//
+// A Trainer whose EngineConfig names ModeEvent shows its samples to the event engine:
+// static samples (Dataset) as Poisson spikes at any microsecond or on the step grid, and
+// event streams (EventSet, such as DVS128 Gesture) as they are, with TrainEvents and
+// EvaluateEvents. It learns with the same error and feedback as below, with the
+// eligibility the Rule names: RuleEprop, the clocked rule, computed with the error
+// filtered backwards in time so that each presynaptic spike costs one row; or RuleTrace,
+// a trace per synapse that jumps by the surrogate at each presynaptic spike and decays
+// by λ per step. A network trained in one engine evaluates the same in the other on
+// input on the step grid.
+//
 // # Learning
 //
 // Trainer trains with mini-batches and a local, online rule. The loss is the cross-entropy

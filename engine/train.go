@@ -57,10 +57,11 @@ type EngineConfig struct {
 	// Mode is ModeClocked (also when empty) or ModeEvent.
 	Mode string
 	// StepMicros is the step Δ of event mode in µs, and DelayMicros its synaptic delay
-	// (Δ when 0). Event mode shows each sample for Steps·Δ.
+	// (Δ when 0). Event mode shows each static sample for Steps·Δ, and each event
+	// stream for as many steps as cover it.
 	StepMicros, DelayMicros int64
-	// GridInput puts event-mode input spikes on the step grid, drawn exactly as in
-	// clocked mode; otherwise they fall at any microsecond, as Poisson processes.
+	// GridInput puts the input spikes of static samples on the step grid, drawn exactly
+	// as in clocked mode; otherwise they fall at any microsecond, as Poisson processes.
 	GridInput bool
 	// Rule is the learning rule of event mode: RuleEprop (also when empty) or RuleTrace.
 	// Lambda is the trace rule's decay λ per step (α when 0).
@@ -301,7 +302,7 @@ func (w *worker) gradient(label int, scale float32) {
 	w.sim.Gradient(label, scale, w.enc.Active(), w.grads)
 }
 
-// Trainer trains a Network in the clocked engine with feedback alignment.
+// Trainer trains a Network with feedback alignment, in the engine its Config names.
 type Trainer struct {
 	// Net is the network being trained, Config its training hyper-parameters and Opt
 	// the optimiser that applies the updates.

@@ -4,11 +4,14 @@
 // Usage:
 //
 //	snnsim run --mode clocked --dataset mnist [flags]
+//	snnsim run --mode event --dataset mnist|dvsgesture [flags]
 //	snnsim run --mode event --input FILE [flags]
 //	snnsim inspect [--json] FILE
 //
-// run in clocked mode trains a network on the MNIST digits, then tests it. --save writes
-// a checkpoint after every epoch and --load starts from one.
+// run with --dataset trains a network, then tests it: in clocked mode on the MNIST
+// digits, in event mode on the digits as spikes at any microsecond or on a DVS128
+// Gesture folder, through the event engine. --save writes a checkpoint after every epoch
+// and --load starts from one, made in either mode.
 //
 // run in event mode streams an AEDAT event-camera recording through a network, every
 // event at its own microsecond time, and reports the spikes of each layer, the synaptic

@@ -61,13 +61,14 @@ func eventModeFlags() []cli.Flag {
 			"`X,Y,WIDTH,HEIGHT` in pixels", DefaultText: "the whole sensor"},
 		&cli.StringFlag{Name: "sensor", Usage: "event mode: sensor size `WIDTHxHEIGHT`, " +
 			"for files that do not give it"},
-		&cli.Int64Flag{Name: "dt", Value: 1000, Usage: "event mode: time step Δ in µs; " +
-			"α = exp(−Δ/τ), and a spike's current reaches the membrane Δ after it arrives"},
+		&cli.Int64Flag{Name: "dt", Value: 1000, Usage: "event mode: time step Δ in µs; a " +
+			"spike's current reaches the membrane Δ after it arrives; with --input, " +
+			"α = exp(−Δ/τ), with --dataset α is per Δ"},
 		&cli.Int64Flag{Name: "delay", Usage: "event mode: synaptic delay in `µs`; every " +
 			"synapse has the same, so it moves spikes in time without changing them",
 			DefaultText: "Δ"},
-		&cli.Float64Flag{Name: "tau", Value: 20, Usage: "event mode: membrane time " +
-			"constant τ in ms"},
+		&cli.Float64Flag{Name: "tau", Value: 20, Usage: "event mode with --input: membrane " +
+			"time constant τ in ms"},
 		&cli.Int64Flag{Name: "bin", Usage: "event mode: put events on a grid of `µs`, at " +
 			"most one input spike per input and bin, at the bin's start",
 			DefaultText: "none, every event at its own time"},
@@ -81,7 +82,7 @@ func eventModeFlags() []cli.Flag {
 			Usage: "event mode: output neurons; with labels, class k is neuron k−1"},
 		&cli.StringFlag{Name: "init-sigma", Usage: "initial weights are N(0, σ²), one σ per " +
 			"layer, comma-separated; replaces --init-gain",
-			DefaultText: "event mode: 0.03 for the first layer, 0.1 for the others"},
+			DefaultText: "with --input: 0.03 for the first layer, 0.1 for the others"},
 	}
 }
 
