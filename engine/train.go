@@ -69,6 +69,10 @@ type EngineConfig struct {
 	Lambda float64
 }
 
+// MaxMicros bounds event-mode steps and delays, in µs: one of over a quarter of an hour
+// is a typo, and larger ones would bring the clock near overflow.
+const MaxMicros = 1e9
+
 // The engines a TrainConfig can name.
 const (
 	ModeClocked = "clocked"
@@ -134,17 +138,16 @@ func (tc *TrainConfig) Validate() error {
 	switch tc.Mode {
 	case "", ModeClocked:
 	case ModeEvent:
-		const maxMicros = 1e9
 		switch {
 		case tc.Encoding != encoding.Poisson:
 			return fmt.Errorf("engine: event mode takes spikes, so %s encoding; not %s",
 				encoding.Poisson, tc.Encoding)
-		case tc.StepMicros <= 0 || tc.StepMicros > maxMicros:
+		case tc.StepMicros <= 0 || tc.StepMicros > MaxMicros:
 			return fmt.Errorf("engine: event-mode step %d µs must be between 1 and %.0f",
-				tc.StepMicros, float64(maxMicros))
-		case tc.DelayMicros < 0 || tc.DelayMicros > maxMicros:
+				tc.StepMicros, float64(MaxMicros))
+		case tc.DelayMicros < 0 || tc.DelayMicros > MaxMicros:
 			return fmt.Errorf("engine: event-mode delay %d µs must be between 0 (the step) "+
-				"and %.0f", tc.DelayMicros, float64(maxMicros))
+				"and %.0f", tc.DelayMicros, float64(MaxMicros))
 		case tc.Rule != "" && tc.Rule != RuleEprop && tc.Rule != RuleTrace:
 			return fmt.Errorf("engine: unknown rule %q (want %q or %q)", tc.Rule, RuleEprop,
 				RuleTrace)

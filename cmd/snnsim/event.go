@@ -44,10 +44,6 @@ const (
 	eventSigmaOther = 0.1
 )
 
-// maxMicros bounds --dt and --delay: a step or delay of over a quarter of an hour is a
-// typo, and larger values would overflow the clock.
-const maxMicros = 1e9
-
 func eventModeFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "input", Usage: "event mode: the AEDAT recording to stream " +
@@ -161,14 +157,14 @@ func eventOptionsFrom(c *cli.Context) (*eventOptions, error) {
 		name string
 		v    int64
 	}{{"dt", o.step}, {"delay", o.delay}} {
-		if v.v <= 0 || v.v > maxMicros {
+		if v.v <= 0 || v.v > engine.MaxMicros {
 			return nil, fmt.Errorf("run: --%s %d must be between 1 and %.0f µs", v.name, v.v,
-				float64(maxMicros))
+				float64(engine.MaxMicros))
 		}
 	}
-	if o.bin < 0 || o.bin > maxMicros {
+	if o.bin < 0 || o.bin > engine.MaxMicros {
 		return nil, fmt.Errorf("run: --bin %d must be between 0 (none) and %.0f µs", o.bin,
-			float64(maxMicros))
+			float64(engine.MaxMicros))
 	}
 	if !(o.tau > 0) || math.IsInf(o.tau, 0) {
 		return nil, fmt.Errorf("run: --tau %v must be a positive number of ms", o.tau)
