@@ -84,9 +84,11 @@ type eventLayer struct {
 	t0  int64     // the reference time of v
 
 	// A neuron fires at most once per step: until holds, per neuron, the first time it
-	// may fire again, and woken the time it is due to be looked at, if any.
-	until, woken []int64
-	blocked      []int32 // scratch: the neurons held back by until
+	// may fire again, and mask is −∞ until then, 0 after, so that adding it to V hides
+	// the neurons that may not fire from the search for those that do.
+	until []int64
+	mask  []float32
+	tmp   []float32 // scratch: V + mask
 }
 
 // EventStats counts the work of an EventDriven.
@@ -132,7 +134,8 @@ func NewEventDriven(net *Network, step, delay int64) (*EventDriven, error) {
 			u:     make([]float32, lay.N),
 			spk:   make([]int32, 0, lay.N),
 			until: make([]int64, lay.N),
-			woken: make([]int64, lay.N),
+			mask:  make([]float32, lay.N),
+			tmp:   make([]float32, lay.N),
 		})
 	}
 	e.Reset(0)
@@ -147,8 +150,9 @@ func (e *EventDriven) Reset(origin int64) {
 		clear(lay.v)
 		lay.t0 = origin
 		for j := range lay.until {
-			lay.until[j], lay.woken[j] = math.MinInt64, math.MinInt64
+			lay.until[j] = math.MinInt64
 		}
+		clear(lay.mask)
 	}
 	e.q = events.NewQueue()
 	e.free = e.free[:0]
@@ -266,6 +270,9 @@ func (e *EventDriven) instant(p int64, in []int32) {
 				e.free = append(e.free, ev.Neuron)
 			case ev.Kind == events.Wake && int(ev.Layer) == l+1:
 				wake = append(wake, ev.Neuron)
+			case ev.Kind == events.Wakes && int(ev.Layer) == l+1:
+				wake = append(wake, e.lists[ev.Neuron]...)
+				e.free = append(e.free, ev.Neuron)
 			case ev.Kind == events.Probe && int(ev.Layer) == l+1:
 				probe = true
 			}
@@ -289,14 +296,19 @@ func (e *EventDriven) update(l int, p int64, arr, wake []int32, probe bool) {
 	w := e.net.Layers[l].W
 	spk := lay.spk[:0]
 
+	// The neurons woken now have had their step since their last spike.
 	now := p + e.step // the spikes found fire now
-	blocked := lay.blocked[:0]
+	for _, j := range wake {
+		if lay.until[j] <= now {
+			lay.mask[j] = 0
+		}
+	}
 
 	switch {
 	case probe || e.OnArrive != nil && len(arr) > 0:
 		clear(lay.cur)
 		w.Deliver(lay.cur, arr)
-		spk, blocked = stepAll(lay, f, prm.Theta, now, spk, blocked)
+		spk = stepAll(lay, f, prm.Theta, now, spk)
 		clear(lay.cur)
 		if probe && e.OnProbe != nil {
 			e.OnProbe(p+e.step, l+1, lay.u)
@@ -306,69 +318,49 @@ func (e *EventDriven) update(l int, p int64, arr, wake []int32, probe bool) {
 		}
 	case len(arr) == 1:
 		// One spike: its weights are the current.
-		spk, blocked = integrate(lay, w.Row(int(arr[0])), f, prm.Theta, now, spk, blocked)
+		spk = integrate(lay, w.Row(int(arr[0])), f, prm.Theta, spk)
 	case len(arr) > 1:
 		clear(lay.cur)
 		w.Deliver(lay.cur, arr)
-		spk, blocked = integrate(lay, lay.cur, f, prm.Theta, now, spk, blocked)
+		spk = integrate(lay, lay.cur, f, prm.Theta, spk)
 	default:
 		slices.Sort(wake)
 		for _, j := range slices.Compact(wake) {
-			if float32(lay.v[j]*f.At) < prm.Theta {
-				continue
+			if lay.until[j] <= now && float32(lay.v[j]*f.At) >= prm.Theta {
+				lay.v[j] -= f.Reset
+				spk = append(spk, j)
 			}
-			if lay.until[j] > now {
-				blocked = append(blocked, j)
-				continue
-			}
-			lay.v[j] -= f.Reset
-			spk = append(spk, j)
 		}
 	}
 	e.Stats.Synaptic += int64(len(arr) * w.Post)
-	lay.spk, lay.blocked = spk, blocked
-
-	// A neuron over the threshold within a step of its last spike fires a step after
-	// that spike, if it is still over then: it is looked at again at that time.
-	for _, j := range blocked {
-		if at := lay.until[j] - e.step; lay.woken[j] != at {
-			lay.woken[j] = at
-			e.q.Push(events.Event{Time: at, Layer: int32(l + 1), Neuron: j, Kind: events.Wake})
-		}
-	}
+	lay.spk = spk
 	if len(spk) == 0 {
 		return
 	}
 
-	// The spikes fire at c = p+Δ. Each reaches the layer above after the delay. A neuron
-	// whose membrane would still be over the threshold at c+Δ without any input is looked
-	// at again at c, when the update that gives U(c+Δ) happens; so is every neuron whose
-	// layer rebases before then, since that changes the rounding.
+	// The spikes fire at c = p+Δ. Each reaches the layer above after the delay. The
+	// neurons may not fire again before c+Δ; they are looked at again at c, when the
+	// update that gives U(c+Δ) happens, in case they are still over the threshold then.
 	c := p + e.step
 	e.Stats.Spikes[l] += int64(len(spk))
-	top := l == len(e.lays)-1
-	at := e.scale.At(c + e.step - lay.t0)
-	rebases := e.scale.Span > 0 && c-lay.t0 >= e.scale.Span
-	if !top {
-		e.send(c+e.delay, l+1, spk)
+	if l < len(e.lays)-1 {
+		e.send(c+e.delay, l+1, spk, events.Spike, events.Spikes)
 	}
+	e.send(c, l+1, spk, events.Wake, events.Wakes)
+	inf := float32(math.Inf(-1))
 	for _, j := range spk {
-		lay.until[j] = c + e.step
-		if rebases || float32(lay.v[j]*at) >= prm.Theta {
-			lay.woken[j] = c
-			e.q.Push(events.Event{Time: c, Layer: int32(l + 1), Neuron: j, Kind: events.Wake})
-		}
+		lay.until[j], lay.mask[j] = c+e.step, inf
 	}
 	if e.OnSpikes != nil {
 		e.OnSpikes(c, l+1, spk)
 	}
 }
 
-// send queues the spikes of neurons spk of layer layer, to reach the layer above at t:
-// a single spike as it is, several as one list.
-func (e *EventDriven) send(t int64, layer int, spk []int32) {
+// send queues an event of kind one about each neuron of spk, in layer layer, at t: for a
+// single neuron as it is, for several as one event of kind many that names their list.
+func (e *EventDriven) send(t int64, layer int, spk []int32, one, many events.Kind) {
 	if len(spk) == 1 {
-		e.q.Push(events.Event{Time: t, Layer: int32(layer), Neuron: spk[0]})
+		e.q.Push(events.Event{Time: t, Layer: int32(layer), Neuron: spk[0], Kind: one})
 		return
 	}
 	var n int32
@@ -379,62 +371,52 @@ func (e *EventDriven) send(t int64, layer int, spk []int32) {
 		e.lists = append(e.lists, nil)
 	}
 	e.lists[n] = append(e.lists[n][:0], spk...)
-	e.q.Push(events.Event{Time: t, Layer: int32(layer), Neuron: n, Kind: events.Spikes})
+	e.q.Push(events.Event{Time: t, Layer: int32(layer), Neuron: n, Kind: many})
 }
 
 // integrate adds the current I·f.Gain to the scaled membranes of lay, then resets the
-// neurons that reach the threshold and may fire at now, appending them to spk, and
-// appends to blocked those that reach it within a step of their last spike. It is
+// neurons that reach the threshold and may fire, and appends them to spk. It is
 // neuron.Params.StepScaled without U, with the same roundings, in vector instructions.
 // Rounding is monotonic, so no neuron of a block reaches the threshold unless the
-// block's largest V does, and the search looks inside only such blocks.
-func integrate(lay *eventLayer, cur []float32, f neuron.Factors, theta float32, now int64,
-	spk, blocked []int32) ([]int32, []int32) {
+// block's largest V + mask does, and the search looks inside only such blocks.
+func integrate(lay *eventLayer, cur []float32, f neuron.Factors, theta float32,
+	spk []int32) []int32 {
 	const block = 64
-	v := lay.v
-	n := len(v)
+	v, n := lay.v, len(lay.v)
 	blas32.Axpy(f.Gain, blas32.Vector{N: n, Data: cur, Inc: 1},
 		blas32.Vector{N: n, Data: v, Inc: 1})
+	vek32.Add_Into(lay.tmp, v, lay.mask)
 	for lo := 0; lo < n; lo += block {
-		b := v[lo:min(lo+block, n)]
-		if float32(vek32.Max(b)*f.At) < theta {
+		hi := min(lo+block, n)
+		if float32(vek32.Max(lay.tmp[lo:hi])*f.At) < theta {
 			continue
 		}
-		for j, x := range b {
-			if float32(x*f.At) < theta {
-				continue
-			}
-			if k := int32(lo + j); lay.until[k] > now {
-				blocked = append(blocked, k)
-			} else {
-				b[j] = x - f.Reset
-				spk = append(spk, k)
+		for j := lo; j < hi; j++ {
+			if x := v[j]; lay.mask[j] == 0 && float32(x*f.At) >= theta {
+				v[j] = x - f.Reset
+				spk = append(spk, int32(j))
 			}
 		}
 	}
-	return spk, blocked
+	return spk
 }
 
 // stepAll is integrate for every neuron, keeping U in lay.u: neuron.Params.StepScaled
 // with the rule that a neuron fires at most once per step.
 func stepAll(lay *eventLayer, f neuron.Factors, theta float32, now int64,
-	spk, blocked []int32) ([]int32, []int32) {
+	spk []int32) []int32 {
 	cur, u := lay.cur[:len(lay.v)], lay.u[:len(lay.v)]
 	for j, x := range lay.v {
 		x += float32(cur[j] * f.Gain)
 		y := float32(x * f.At)
 		u[j] = y
-		switch {
-		case y < theta:
-		case lay.until[j] > now:
-			blocked = append(blocked, int32(j))
-		default:
+		if y >= theta && lay.until[j] <= now {
 			x -= f.Reset
 			spk = append(spk, int32(j))
 		}
 		lay.v[j] = x
 	}
-	return spk, blocked
+	return spk
 }
 
 // Potential returns the membrane potential U of neuron j of LIF layer layer (1 for the

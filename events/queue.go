@@ -19,6 +19,9 @@ const (
 	// Wake asks for neuron Neuron of layer Layer to be looked at again: it fired, and its
 	// membrane may still be over the threshold after the reset.
 	Wake
+	// Wakes is Wake for several neurons of layer Layer: Neuron numbers the list of them,
+	// which the sender keeps.
+	Wakes
 	// Probe asks for the membranes of every neuron of layer Layer, one step after Time.
 	Probe
 )
