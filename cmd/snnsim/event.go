@@ -6,11 +6,9 @@ import (
 	"fmt"
 	"image"
 	"io"
-	"maps"
 	"math"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -651,15 +649,7 @@ func (s *eventSummary) print(w io.Writer) {
 	}
 	fmt.Fprintln(w)
 	if len(s.Skipped) > 0 {
-		var kinds []string
-		for _, k := range slices.Sorted(maps.Keys(s.Skipped)) {
-			kinds = append(kinds, fmt.Sprintf("%s %d", k, s.Skipped[k]))
-		}
-		unit := "records"
-		if s.Version == "4.0" {
-			unit = "packets"
-		}
-		fmt.Fprintf(w, "skipped          %s %s\n", strings.Join(kinds, ", "), unit)
+		fmt.Fprintf(w, "skipped          %s\n", skipped(s.Skipped, s.Version))
 	}
 	if s.Backwards > 0 || s.Late > 0 {
 		fmt.Fprintf(w, "time order       %d timestamps earlier than the one before; %d input "+

@@ -121,18 +121,23 @@ func (r *recording) print(w io.Writer) {
 	}
 	fmt.Fprintf(w, "events      %d polarity: %d ON, %d OFF\n", r.Events, r.On, r.Off)
 	if len(r.Skipped) > 0 {
-		var kinds []string
-		for _, k := range slices.Sorted(maps.Keys(r.Skipped)) {
-			kinds = append(kinds, fmt.Sprintf("%s %d", k, r.Skipped[k]))
-		}
-		unit := "records"
-		if r.Version == "4.0" {
-			unit = "packets" // 4.0 skips whole packets without decompressing them
-		}
-		fmt.Fprintf(w, "skipped     %s %s\n", strings.Join(kinds, ", "), unit)
+		fmt.Fprintf(w, "skipped     %s\n", skipped(r.Skipped, r.Version))
 	}
 	if r.Backwards > 0 {
 		fmt.Fprintf(w, "time order  %d events earlier than the one before\n", r.Backwards)
 	}
 	fmt.Fprintf(w, "event rate  %.0f events/s\n", r.EventRate)
+}
+
+// skipped describes the records a reader skipped, by kind: "frame 3, imu 13 packets".
+func skipped(counts map[string]int64, version string) string {
+	var kinds []string
+	for _, k := range slices.Sorted(maps.Keys(counts)) {
+		kinds = append(kinds, fmt.Sprintf("%s %d", k, counts[k]))
+	}
+	unit := "records"
+	if version == "4.0" {
+		unit = "packets" // 4.0 skips whole packets without decompressing them
+	}
+	return strings.Join(kinds, ", ") + " " + unit
 }
