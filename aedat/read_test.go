@@ -139,20 +139,8 @@ func realFiles(t *testing.T) (evs []Event, files map[string][]byte) {
 	for i := 250; i < len(evs); i += 500 {
 		evs[i].Time, evs[i-1].Time = evs[i-1].Time, evs[i].Time+1
 	}
-	var v3 bytes.Buffer
-	w, err := NewWriter(&v3, r.Info())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range evs {
-		if err := w.Write(e); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	v3b := appendPacket(v3.Bytes(), pkt3{0, 1, 8, 4, 0, 2, 2, 2}, make([]byte, 16))
+	v3, _ := encode3(t, r.Info(), evs)
+	v3b := appendPacket(v3, pkt3{0, 1, 8, 4, 0, 2, 2, 2}, make([]byte, 16))
 	v3b = appendPacket(v3b, pkt3{2, 1, 100, 12, 0, 1, 1, 1}, make([]byte, 100))
 	v3b = appendPacket(v3b, pkt3{1, 1, 8, 4, 0, 4, 3, 1},
 		polPayload(evs[:4], 0, 2)) // two invalid events, and unused capacity

@@ -11,22 +11,30 @@ import (
 )
 
 // roundTrip writes evs as an AEDAT 3.1 file described by info and reads it back.
-func roundTrip(t *testing.T, info Info, evs []Event) (*Writer, Reader, []Event) {
-	t.Helper()
+// encode3 writes evs as an AEDAT 3.1 file with a Writer for info, and returns the file
+// and the Writer.
+func encode3(tb testing.TB, info Info, evs []Event) ([]byte, *Writer) {
+	tb.Helper()
 	var buf bytes.Buffer
 	w, err := NewWriter(&buf, info)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	for _, e := range evs {
 		if err := w.Write(e); err != nil {
-			t.Fatal(err)
+			tb.Fatal(err)
 		}
 	}
 	if err := w.Close(); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	r, got, err := decode(t, buf.Bytes())
+	return buf.Bytes(), w
+}
+
+func roundTrip(t *testing.T, info Info, evs []Event) (*Writer, Reader, []Event) {
+	t.Helper()
+	data, w := encode3(t, info, evs)
+	r, got, err := decode(t, data)
 	if err != nil {
 		t.Fatal(err)
 	}
