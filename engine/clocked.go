@@ -186,7 +186,7 @@ func (c *Clocked) Run(in Input, label int, res *Result) {
 			}
 
 			// S(t+1) and U(t+1) from U(t) and I(t).
-			c.spk[l] = p.StepScaled(c.v[l], c.cur[l], c.u[l], f, c.spk[l][:0])
+			c.spk[l] = p.StepScaled(c.v[l], c.cur[l], c.u[l], nil, f, c.spk[l][:0])
 
 			// I(t+1) = B(t) + S_pre(t)·Wᵀ, with S_pre the input or the layer below.
 			pre, preX := idx, x

@@ -308,7 +308,7 @@ func (e *EventDriven) update(l int, p int64, arr, wake []int32, probe bool) {
 	case probe || e.OnArrive != nil && len(arr) > 0:
 		clear(lay.cur)
 		w.Deliver(lay.cur, arr)
-		spk = stepAll(lay, f, prm.Theta, now, spk)
+		spk = prm.StepScaled(lay.v, lay.cur, lay.u, lay.mask, f, spk)
 		clear(lay.cur)
 		if probe && e.OnProbe != nil {
 			e.OnProbe(p+e.step, l+1, lay.u)
@@ -397,24 +397,6 @@ func integrate(lay *eventLayer, cur []float32, f neuron.Factors, theta float32,
 				spk = append(spk, int32(j))
 			}
 		}
-	}
-	return spk
-}
-
-// stepAll is integrate for every neuron, keeping U in lay.u: neuron.Params.StepScaled
-// with the rule that a neuron fires at most once per step.
-func stepAll(lay *eventLayer, f neuron.Factors, theta float32, now int64,
-	spk []int32) []int32 {
-	cur, u := lay.cur[:len(lay.v)], lay.u[:len(lay.v)]
-	for j, x := range lay.v {
-		x += float32(cur[j] * f.Gain)
-		y := float32(x * f.At)
-		u[j] = y
-		if y >= theta && lay.until[j] <= now {
-			x -= f.Reset
-			spk = append(spk, int32(j))
-		}
-		lay.v[j] = x
 	}
 	return spk
 }

@@ -16,7 +16,7 @@ func ExampleParams_StepScaled() {
 	cur := []float32{0.25, 0.5, 0} // I(0)
 	u := make([]float32, 3)
 
-	spikes := p.StepScaled(v, cur, u, p.Factors(s, 0), nil)
+	spikes := p.StepScaled(v, cur, u, nil, p.Factors(s, 0), nil)
 	fmt.Println("U(1):", u)
 	fmt.Println("S(1) fired:", spikes)
 	fmt.Println("U(2) without input:", v[1]*s.At(2))

@@ -25,7 +25,7 @@ func run(p Params, cur [][]float32) (us [][]float32, ss [][]int32) {
 			}
 			t0 += s.Span
 		}
-		spikes := p.StepScaled(v, cur[t], u, p.Factors(s, t-t0), nil)
+		spikes := p.StepScaled(v, cur[t], u, nil, p.Factors(s, t-t0), nil)
 		us, ss = append(us, slices.Clone(u)), append(ss, spikes)
 	}
 	return us, ss
@@ -159,5 +159,21 @@ func TestSuperSpike(t *testing.T) {
 	dst := s.GradInto(make([]float32, 2), []float32{1, 0})
 	if dst[0] != 1 || math.Abs(float64(dst[1])-1.0/36) > tol {
 		t.Errorf("GradInto = %v, want [1 %v]", dst, 1.0/36)
+	}
+}
+
+// TestStepScaledHold checks that a held neuron over the threshold neither fires nor
+// loses θ, while the others step as usual.
+func TestStepScaledHold(t *testing.T) {
+	p := Params{Alpha: 0.5, Theta: 1}
+	s := p.Scale(1)
+	// From U(0) = 3, 3, 0.2 without input: U(1) = 1.5, 1.5, 0.1.
+	v := []float32{3, 3, 0.2}
+	u := make([]float32, 3)
+	hold := []float32{0, float32(math.Inf(-1)), 0}
+	spikes := p.StepScaled(v, make([]float32, 3), u, hold, p.Factors(s, 0), nil)
+	if !slices.Equal(spikes, []int32{0}) || v[1] != 3 || v[0] == 3 {
+		t.Errorf("spikes %v, V %v: want neuron 0 to fire and be reset, neuron 1 held at 3",
+			spikes, v)
 	}
 }

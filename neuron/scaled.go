@@ -87,8 +87,15 @@ func (p Params) Factors(s Scale, t int64) Factors {
 //
 // each product rounded to float32 before it is added, never fused, so that every engine
 // that uses these three lines gets the same bits.
-func (p Params) StepScaled(v, cur, u []float32, f Factors, spikes []int32) []int32 {
+//
+// hold, if not nil, holds one value per neuron: 0 for a neuron that may fire, and any
+// other value for one that may not, such as a neuron that fired less than a step ago in
+// continuous time.
+func (p Params) StepScaled(v, cur, u, hold []float32, f Factors, spikes []int32) []int32 {
 	cur, u = cur[:len(v)], u[:len(v)]
+	if hold != nil {
+		hold = hold[:len(v)]
+	}
 	n := len(spikes)
 	spikes = slices.Grow(spikes, len(v))[:n+len(v)]
 	for j, x := range v {
@@ -97,6 +104,9 @@ func (p Params) StepScaled(v, cur, u []float32, f Factors, spikes []int32) []int
 		s := 0
 		if y >= p.Theta {
 			s = 1
+		}
+		if hold != nil && hold[j] != 0 {
+			s = 0
 		}
 		v[j] = x - float32(float32(s)*f.Reset)
 		u[j] = y
