@@ -251,7 +251,7 @@ func benchEvent(b *testing.B, net *Network, step int64, times []int64, inputs []
 		e.Drain()
 	}
 	n := float64(b.N)
-	b.ReportMetric(float64(e.Stats.Synaptic)/b.Elapsed().Seconds(), "synevents/s")
+	b.ReportMetric(float64(e.Stats.Synaptic())/b.Elapsed().Seconds(), "synevents/s")
 	b.ReportMetric(float64(e.Stats.Inputs)/n, "inputs/op")
 	b.ReportMetric(float64(spikes[0])/n, "hidden/op")
 	b.ReportMetric(float64(spikes[1])/n, "output/op")

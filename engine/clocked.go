@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/snnsim/snnsim/neuron"
+	"github.com/snnsim/snnsim/profile"
 	"github.com/snnsim/snnsim/synapse"
 )
 
@@ -42,10 +43,17 @@ type Clocked struct {
 	delta []float32
 	rows  []int32
 
+	// Work counts, per LIF layer, what the simulator has done since it was made.
+	Work []profile.Work
+
 	// OnSpikes, when set, is called at every step t with the neurons of LIF layer layer
 	// (1 for the first) that fire at t, in increasing order. The slice is reused after the
 	// call returns.
 	OnSpikes func(t int64, layer int, neurons []int32)
+
+	// OnInput, when set, is called at every step t with the inputs active at t, in the
+	// order the Input gives them. The slice belongs to the Input.
+	OnInput func(t int64, inputs []int32)
 }
 
 // Result is what one sample did.
@@ -63,18 +71,12 @@ type Result struct {
 // NewClocked returns a simulator of net over steps time steps, with the last window steps
 // as the learning window. With learn set it keeps what Gradient needs.
 func NewClocked(net *Network, steps, window int, learn bool) *Clocked {
-	c := &Clocked{net: net, steps: steps, window: window, learn: learn}
+	c := &Clocked{net: net, window: window, learn: learn}
+	c.Work = make([]profile.Work, len(net.Layers))
 	widest := net.Config.Outputs
-	p := net.Config.Neuron
-	c.scale = p.Scale(1)
+	c.scale = net.Config.Neuron.Scale(1)
 	c.span = int(c.scale.Span)
-	n := steps
-	if c.span > 0 {
-		n = min(n, c.span)
-	}
-	for t := range n {
-		c.factors = append(c.factors, p.Factors(c.scale, int64(t)))
-	}
+	c.setSteps(steps)
 	for _, lay := range net.Layers {
 		c.v = append(c.v, make([]float32, lay.N))
 		c.u = append(c.u, make([]float32, lay.N))
@@ -100,6 +102,18 @@ func NewClocked(net *Network, steps, window int, learn bool) *Clocked {
 		c.rows[i] = int32(i)
 	}
 	return c
+}
+
+// setSteps makes the simulator run samples of steps steps, extending its factors.
+func (c *Clocked) setSteps(steps int) {
+	c.steps = steps
+	n := steps
+	if c.span > 0 {
+		n = min(n, c.span)
+	}
+	for t := len(c.factors); t < n; t++ {
+		c.factors = append(c.factors, c.net.Config.Neuron.Factors(c.scale, int64(t)))
+	}
 }
 
 func grid(rows, cols int) [][]float32 {
@@ -155,12 +169,16 @@ func (c *Clocked) Run(in Input, label int, res *Result) {
 	for t := range c.steps {
 		idx, x := in.Step()
 		res.Spikes[0] += len(idx)
+		if c.OnInput != nil && len(idx) > 0 {
+			c.OnInput(int64(t), idx)
+		}
 		k := t - first
 		if c.span > 0 && t-t0 >= c.span {
 			for l := range nl {
 				for j := range c.v[l] {
 					c.v[l][j] *= c.scale.Rebase
 				}
+				c.Work[l].Updates += int64(len(c.v[l]))
 			}
 			t0 += c.span
 		}
@@ -187,6 +205,8 @@ func (c *Clocked) Run(in Input, label int, res *Result) {
 
 			// S(t+1) and U(t+1) from U(t) and I(t).
 			c.spk[l] = p.StepScaled(c.v[l], c.cur[l], c.u[l], nil, f, c.spk[l][:0])
+			work := &c.Work[l]
+			work.Updates += int64(lay.N)
 
 			// I(t+1) = B(t) + S_pre(t)·Wᵀ, with S_pre the input or the layer below.
 			pre, preX := idx, x
@@ -197,12 +217,15 @@ func (c *Clocked) Run(in Input, label int, res *Result) {
 			clear(cur)
 			if preX == nil {
 				lay.W.Deliver(cur, pre)
+				work.Accumulates += int64(len(pre) * lay.N)
 			} else {
 				lay.W.DeliverWeighted(cur, pre, preX)
+				work.MACs += int64(len(pre) * lay.N)
 			}
 			bias := c.rows[lay.W.Pre-1 : lay.W.Pre]
 			if net.Config.Bias {
 				lay.W.Deliver(cur, bias)
+				work.Accumulates += int64(lay.N)
 			}
 
 			if c.learn {

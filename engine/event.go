@@ -12,6 +12,7 @@ import (
 
 	"github.com/snnsim/snnsim/events"
 	"github.com/snnsim/snnsim/neuron"
+	"github.com/snnsim/snnsim/profile"
 )
 
 // EventDriven runs a Network event by event, in continuous time. Input spikes come one at
@@ -54,6 +55,7 @@ type EventDriven struct {
 	free  []int32        // numbers of lists no longer in flight
 	arr   []int32        // scratch: the spikes reaching one layer
 	wake  []int32        // scratch: the neurons of one layer to look at again
+	one   [1]int32       // scratch: the input handed to OnInput
 
 	// Stats counts what the simulation did since it was made.
 	Stats EventStats
@@ -62,6 +64,10 @@ type EventDriven struct {
 	// that fire at time t, in increasing order. Calls come in order of time. The slice is
 	// reused after the call returns.
 	OnSpikes func(t int64, layer int, neurons []int32)
+
+	// OnInput, when set, is called by Input with the input it is given and the time it
+	// is taken at, which is later than the one given for a late spike.
+	OnInput func(t int64, inputs []int32)
 
 	// OnProbe, when set, is called for each probe asked for with Probe, with the
 	// membranes U(t) of every neuron of LIF layer layer, before the resets of the spikes
@@ -100,8 +106,21 @@ type EventStats struct {
 	Late int64
 	// Spikes counts the spikes of each LIF layer.
 	Spikes []int64
-	// Synaptic counts synaptic events: one per spike per neuron it reaches.
-	Synaptic int64
+	// Work counts, per LIF layer, the synaptic events (one accumulate per spike per
+	// neuron it reaches) and the membrane updates.
+	Work []profile.Work
+	// Queued counts the events put in the queue: spikes between layers, wake-ups and
+	// probes.
+	Queued int64
+}
+
+// Synaptic returns the number of synaptic events over all layers.
+func (s *EventStats) Synaptic() int64 {
+	var n int64
+	for _, w := range s.Work {
+		n += w.Accumulates
+	}
+	return n
 }
 
 // ErrEventBias reports a network with biases, which the event engine does not run: a
@@ -125,7 +144,8 @@ func NewEventDriven(net *Network, step, delay int64) (*EventDriven, error) {
 		delay: delay,
 		scale: net.Config.Neuron.Scale(step),
 		q:     events.NewQueue(),
-		Stats: EventStats{Spikes: make([]int64, len(net.Layers))},
+		Stats: EventStats{Spikes: make([]int64, len(net.Layers)),
+			Work: make([]profile.Work, len(net.Layers))},
 	}
 	for _, lay := range net.Layers {
 		e.lays = append(e.lays, eventLayer{
@@ -169,6 +189,7 @@ func (e *EventDriven) Reset(origin int64) {
 // on the same input quantised to the step.
 func (e *EventDriven) Probe(t int64, layer int) {
 	e.q.Push(events.Event{Time: t - e.step, Layer: int32(layer), Kind: events.Probe})
+	e.Stats.Queued++
 }
 
 // Input delivers a spike of input i at time t. Input spikes should come in order of time;
@@ -185,6 +206,10 @@ func (e *EventDriven) Input(t int64, i int32) {
 	e.pend = append(e.pend, i)
 	e.pendAt, e.last = at, at
 	e.Stats.Inputs++
+	if e.OnInput != nil {
+		e.one[0] = i
+		e.OnInput(at-e.delay, e.one[:])
+	}
 }
 
 // flush processes the queued events before the pending input spikes, then those spikes
@@ -290,7 +315,7 @@ func (e *EventDriven) instant(p int64, in []int32) {
 // OnProbe.
 func (e *EventDriven) update(l int, p int64, arr, wake []int32, probe bool) {
 	lay := &e.lays[l]
-	e.rebase(lay, p)
+	e.rebase(l, p)
 	prm := e.net.Config.Neuron
 	f := prm.Factors(e.scale, p-lay.t0)
 	w := e.net.Layers[l].W
@@ -325,14 +350,21 @@ func (e *EventDriven) update(l int, p int64, arr, wake []int32, probe bool) {
 		spk = integrate(lay, lay.cur, f, prm.Theta, spk)
 	default:
 		slices.Sort(wake)
-		for _, j := range slices.Compact(wake) {
+		wake = slices.Compact(wake)
+		for _, j := range wake {
 			if lay.until[j] <= now && float32(lay.v[j]*f.At) >= prm.Theta {
 				lay.v[j] -= f.Reset
 				spk = append(spk, j)
 			}
 		}
 	}
-	e.Stats.Synaptic += int64(len(arr) * w.Post)
+	work := &e.Stats.Work[l]
+	work.Accumulates += int64(len(arr) * w.Post)
+	if probe || len(arr) > 0 {
+		work.Updates += int64(w.Post)
+	} else {
+		work.Updates += int64(len(wake))
+	}
 	lay.spk = spk
 	if len(spk) == 0 {
 		return
@@ -359,6 +391,7 @@ func (e *EventDriven) update(l int, p int64, arr, wake []int32, probe bool) {
 // send queues an event of kind one about each neuron of spk, in layer layer, at t: for a
 // single neuron as it is, for several as one event of kind many that names their list.
 func (e *EventDriven) send(t int64, layer int, spk []int32, one, many events.Kind) {
+	e.Stats.Queued++
 	if len(spk) == 1 {
 		e.q.Push(events.Event{Time: t, Layer: int32(layer), Neuron: spk[0], Kind: one})
 		return
@@ -414,9 +447,11 @@ func (e *EventDriven) Potential(layer, j int, t int64) float32 {
 // by at most 2⁻³², and 2¹²⁸·2⁻³²⁰ is below the smallest float32.
 const maxRebase = 10
 
-// rebase brings the reference time of lay as close to p as the clocked engine would,
-// multiplying by the rebasing factor once for each span passed, as that engine does.
-func (e *EventDriven) rebase(lay *eventLayer, p int64) {
+// rebase brings the reference time of LIF layer l as close to p as the clocked engine
+// would, multiplying by the rebasing factor once for each span passed, as that engine
+// does.
+func (e *EventDriven) rebase(l int, p int64) {
+	lay := &e.lays[l]
 	span := e.scale.Span
 	if span == 0 || p-lay.t0 < span {
 		return
@@ -426,6 +461,7 @@ func (e *EventDriven) rebase(lay *eventLayer, p int64) {
 		for j := range lay.v {
 			lay.v[j] *= e.scale.Rebase
 		}
+		e.Stats.Work[l].Updates += int64(len(lay.v))
 	}
 	lay.t0 += n * span
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/snnsim/snnsim/encoding"
+	"github.com/snnsim/snnsim/profile"
 )
 
 // EventSet is a labelled set of event streams, such as the gestures of DVS128 Gesture:
@@ -40,18 +41,26 @@ func (tr *Trainer) TrainEvents(ctx context.Context, set EventSet,
 	}, progress)
 }
 
-// EvaluateEvents runs every event stream of set through net in event mode without
-// learning, and sums the results. It stops early when ctx is done and returns ctx.Err().
+// EvaluateEvents runs every event stream of set through net without learning, and sums
+// the results. In clocked mode, or in event mode with GridInput, each spike is moved to
+// the start of its step of Δ = StepMicros, keeping one per input and step. It stops
+// early when ctx is done and returns ctx.Err().
 func EvaluateEvents(ctx context.Context, net *Network, tc TrainConfig,
 	set EventSet) (Stats, error) {
-	tc.Mode = ModeEvent
+	return EvaluateEventsProfile(ctx, net, tc, set, nil)
+}
+
+// EvaluateEventsProfile is EvaluateEvents that also adds to prof, unless nil, what the
+// engine did on every stream. prof must come from NewProfile for net and tc.
+func EvaluateEventsProfile(ctx context.Context, net *Network, tc TrainConfig, set EventSet,
+	prof *profile.Profile) (Stats, error) {
 	if err := checkLabels(net, set); err != nil {
 		return Stats{}, err
 	}
 	return evaluateAll(ctx, net, tc, set.Len(), set.Label, func(w *worker, i int,
 		res *Result) error {
 		return w.runEvents(net, set, i, res)
-	})
+	}, prof)
 }
 
 // runEvents shows event stream i of set to the worker's event engine.
@@ -72,7 +81,14 @@ func (w *worker) runEvents(net *Network, set EventSet, i int, res *Result) error
 				"%d inputs", ErrDataset, i, sp.Input, sp.Time, net.Config.Inputs)
 		}
 	}
-	w.ev.runSpikes(in, duration, set.Label(i), res)
+	in = w.grid.place(in, net.Config.Inputs)
+	w.begin(i)
+	if w.ev != nil {
+		w.ev.runSpikes(in, duration, set.Label(i), res)
+	} else {
+		w.runClocked(in, duration, set.Label(i), res)
+	}
+	w.end()
 	return nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"gonum.org/v1/gonum/blas/blas32"
 
 	"github.com/snnsim/snnsim/encoding"
+	"github.com/snnsim/snnsim/profile"
 	"github.com/snnsim/snnsim/synapse"
 )
 
@@ -40,6 +41,7 @@ type eventSample struct {
 	mem   []float32          // output membranes summed over the window
 	u     [][]float32        // per layer, U over the window steps, step-major
 	res   *Result            // the result being filled
+	rec   *profile.Recorder  // records the spikes, when set
 
 	prob, err, fb, h []float32 // scratch for the loss and the gradient
 	outs             []int32   // the output neurons 0, 1, 2, …
@@ -137,6 +139,9 @@ func (s *eventSample) spikes(t int64, layer int, ns []int32) {
 		return
 	}
 	s.res.Spikes[layer] += len(ns)
+	if s.rec != nil {
+		s.rec.Spikes(t, layer, ns)
+	}
 	top := len(s.net.Layers)
 	switch {
 	case layer == top && t >= s.start():

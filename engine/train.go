@@ -14,6 +14,7 @@ import (
 
 	"github.com/snnsim/snnsim/encoding"
 	"github.com/snnsim/snnsim/optim"
+	"github.com/snnsim/snnsim/profile"
 	"github.com/snnsim/snnsim/synapse"
 )
 
@@ -262,12 +263,16 @@ type worker struct {
 	src    *rand.PCG
 	grads  []*synapse.Dense
 	spikes []encoding.Spike // the event stream being shown
+	grid   gridder          // puts event streams on the step grid, when asked to
+	window int              // the learning window K, in steps
+	rec    *profile.Recorder
 }
 
 // newWorker returns a worker for net in the engine tc names, which must fit it.
 func newWorker(net *Network, tc *TrainConfig, learn bool) *worker {
 	src := rand.NewPCG(0, 0)
-	w := &worker{enc: encoding.New(tc.Encoding, tc.Gain, src), src: src}
+	w := &worker{enc: encoding.New(tc.Encoding, tc.Gain, src), src: src, window: tc.Window,
+		grid: gridder{step: tc.StepMicros, on: tc.GridInput || tc.Mode != ModeEvent}}
 	if tc.Mode == ModeEvent {
 		ev, err := newEventSample(net, tc, learn)
 		if err != nil {
@@ -289,11 +294,13 @@ func newWorker(net *Network, tc *TrainConfig, learn bool) *worker {
 func (w *worker) run(set Dataset, i int, seed, stream uint64, res *Result) {
 	w.src.Seed(seed, stream)
 	w.enc.Reset(set.Image(i))
+	w.begin(i)
 	if w.ev != nil {
 		w.ev.run(w.enc, set.Label(i), res)
-		return
+	} else {
+		w.sim.Run(w.enc, set.Label(i), res)
 	}
-	w.sim.Run(w.enc, set.Label(i), res)
+	w.end()
 }
 
 // gradient adds scale times the gradient of the last sample's loss to w.grads.
@@ -471,6 +478,13 @@ func (tr *Trainer) step(lr float64) {
 // Sample i always sees the same input spikes for a given seed. It stops early when ctx is
 // done and returns ctx.Err().
 func Evaluate(ctx context.Context, net *Network, tc TrainConfig, set Dataset) (Stats, error) {
+	return EvaluateProfile(ctx, net, tc, set, nil)
+}
+
+// EvaluateProfile is Evaluate that also adds to prof, unless nil, what the engine did
+// on every sample. prof must come from NewProfile for net and tc.
+func EvaluateProfile(ctx context.Context, net *Network, tc TrainConfig, set Dataset,
+	prof *profile.Profile) (Stats, error) {
 	if err := check(net, set); err != nil {
 		return Stats{}, err
 	}
@@ -478,13 +492,14 @@ func Evaluate(ctx context.Context, net *Network, tc TrainConfig, set Dataset) (S
 		res *Result) error {
 		w.run(set, i, tc.Seed, evalStream|uint64(i), res)
 		return nil
-	})
+	}, prof)
 }
 
 // evaluateAll shows n samples with the given labels to net without learning, sample i to a
-// worker with show, and sums the results.
+// worker with show, and sums the results. With prof set, it also records into prof what
+// the engine did.
 func evaluateAll(ctx context.Context, net *Network, tc TrainConfig, n int, label func(int) int,
-	show func(w *worker, i int, res *Result) error) (Stats, error) {
+	show func(w *worker, i int, res *Result) error, prof *profile.Profile) (Stats, error) {
 	if err := tc.Validate(); err != nil {
 		return Stats{}, err
 	}
@@ -496,6 +511,9 @@ func evaluateAll(ctx context.Context, net *Network, tc TrainConfig, n int, label
 	errs := make([]error, len(workers))
 	for g := range workers {
 		workers[g] = newWorker(net, &tc, false)
+		if prof != nil {
+			workers[g].record(prof.Recorder())
+		}
 	}
 	const chunk = 64
 	parallel((n+chunk-1)/chunk, func(g, c int) {
@@ -512,6 +530,13 @@ func evaluateAll(ctx context.Context, net *Network, tc TrainConfig, n int, label
 	for _, err := range errs {
 		if err != nil {
 			return Stats{}, err
+		}
+	}
+	if prof != nil {
+		for _, w := range workers {
+			if err := prof.Add(w.recorded()); err != nil {
+				return Stats{}, err
+			}
 		}
 	}
 

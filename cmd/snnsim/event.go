@@ -323,7 +323,7 @@ func runEvent(c *cli.Context) error {
 	sum.Backwards, _ = aedat.Backwards(r)
 	sum.InputSpikes, sum.Late = st.Inputs, st.Late
 	sum.Spikes = st.Spikes
-	sum.Synaptic = st.Synaptic
+	sum.Synaptic = st.Synaptic()
 	sum.SimSeconds = float64(last-first) / 1e6
 	sum.WallSeconds = wall.Seconds()
 	sum.EventsPerSecond = float64(sum.Events) / wall.Seconds()

@@ -1,0 +1,209 @@
+package profile
+
+import (
+	"fmt"
+	"slices"
+)
+
+// Work counts the operations an engine performed on one LIF layer.
+type Work struct {
+	// Accumulates counts synaptic accumulations: a weight added to a current, once for
+	// each neuron a spike reaches (and once per neuron for a bias).
+	Accumulates int64 `json:"accumulates"`
+	// MACs counts multiply-accumulates: a weight times an input value added to a
+	// current, for input that is a value rather than a spike (rate encoding).
+	MACs int64 `json:"macs"`
+	// Updates counts membrane updates: one neuron's membrane brought to a new time.
+	Updates int64 `json:"membrane_updates"`
+}
+
+// Add adds the counts of w to v.
+func (v *Work) Add(w Work) {
+	v.Accumulates += w.Accumulates
+	v.MACs += w.MACs
+	v.Updates += w.Updates
+}
+
+// Profile holds the counts of a run. Layer 0 is the input; LIF layers follow, from the
+// input side. Times are in µs from the start of each sample.
+type Profile struct {
+	// Mode names the engine that ran: "clocked" or "event".
+	Mode string `json:"mode"`
+	// StepMicros is the step Δ, and BinMicros the width of the time bins, both in µs.
+	StepMicros int64 `json:"dt_us"`
+	BinMicros  int64 `json:"bin_us"`
+	// Sizes holds the neurons per layer, input first, and FanIn the rows of each LIF
+	// layer's weights: the neurons below, plus one for a bias.
+	Sizes []int `json:"sizes"`
+	FanIn []int `json:"fan_in"`
+
+	// Samples counts the samples run, and Steps their steps.
+	Samples int64 `json:"samples"`
+	Steps   int64 `json:"steps"`
+	// Layers holds the counts of each layer, input first.
+	Layers []Layer `json:"layers"`
+	// Bins holds the counts of each time bin from the start of a sample.
+	Bins []Bin `json:"bins"`
+	// Queued counts the events that went through the event engine's queue: spikes
+	// between layers, wake-ups and probes. It is 0 in clocked mode.
+	Queued int64 `json:"queued_events"`
+
+	// RasterSample is the sample whose spikes Raster keeps, in order of recording;
+	// negative for none.
+	RasterSample int     `json:"raster_sample"`
+	Raster       []Spike `json:"raster,omitempty"`
+}
+
+// Layer holds the counts of one layer.
+type Layer struct {
+	// Spikes counts the layer's spikes, and Neuron those of each of its neurons.
+	Spikes int64   `json:"spikes"`
+	Neuron []int64 `json:"neuron_spikes"`
+	// Active sums, over the samples, the neurons that fired in each.
+	Active int64 `json:"active"`
+	// Work is what the engine did on the layer; zero for the input.
+	Work Work `json:"work"`
+}
+
+// Bin holds the counts of one time bin.
+type Bin struct {
+	// Samples counts the samples that last into the bin.
+	Samples int64 `json:"samples"`
+	// Spikes counts the spikes of each layer in the bin, input first.
+	Spikes []int64 `json:"spikes"`
+}
+
+// Spike is one spike of the raster sample.
+type Spike struct {
+	Time   int64 `json:"t_us"`
+	Layer  int   `json:"layer"`
+	Neuron int32 `json:"neuron"`
+}
+
+// New returns an empty profile of a network with the given sizes, input first, and
+// fan-ins, for an engine with step Δ = step µs, binning time by bin µs (Δ when 0). It
+// keeps the spikes of sample raster, unless raster is negative.
+func New(mode string, sizes, fanIn []int, step, bin int64, raster int) *Profile {
+	if len(fanIn) != len(sizes)-1 || step <= 0 || bin < 0 {
+		panic(fmt.Sprintf("profile: %d sizes, %d fan-ins, step %d, bin %d", len(sizes),
+			len(fanIn), step, bin))
+	}
+	if bin == 0 {
+		bin = step
+	}
+	p := &Profile{Mode: mode, StepMicros: step, BinMicros: bin, Sizes: slices.Clone(sizes),
+		FanIn: slices.Clone(fanIn), RasterSample: raster}
+	for _, n := range sizes {
+		p.Layers = append(p.Layers, Layer{Neuron: make([]int64, n)})
+	}
+	return p
+}
+
+// empty returns a profile with p's settings and no counts.
+func (p *Profile) empty() *Profile {
+	return New(p.Mode, p.Sizes, p.FanIn, p.StepMicros, p.BinMicros, p.RasterSample)
+}
+
+// Add adds the counts of q, a profile of the same network and settings, to p. The raster
+// of q replaces that of p when p has none.
+func (p *Profile) Add(q *Profile) error {
+	if !slices.Equal(p.Sizes, q.Sizes) || !slices.Equal(p.FanIn, q.FanIn) ||
+		p.StepMicros != q.StepMicros || p.BinMicros != q.BinMicros {
+		return fmt.Errorf("profile: cannot add a profile of %v, Δ %d µs, bins of %d µs to "+
+			"one of %v, Δ %d µs, bins of %d µs", q.Sizes, q.StepMicros, q.BinMicros,
+			p.Sizes, p.StepMicros, p.BinMicros)
+	}
+	p.Samples += q.Samples
+	p.Steps += q.Steps
+	p.Queued += q.Queued
+	for l := range p.Layers {
+		a, b := &p.Layers[l], &q.Layers[l]
+		a.Spikes += b.Spikes
+		a.Active += b.Active
+		a.Work.Add(b.Work)
+		for j, v := range b.Neuron {
+			a.Neuron[j] += v
+		}
+	}
+	for k, b := range q.Bins {
+		bin := p.bin(k)
+		bin.Samples += b.Samples
+		for l, v := range b.Spikes {
+			bin.Spikes[l] += v
+		}
+	}
+	if p.Raster == nil {
+		p.Raster = q.Raster
+	}
+	return nil
+}
+
+// bin returns time bin k, adding bins up to it.
+func (p *Profile) bin(k int) *Bin {
+	for len(p.Bins) <= k {
+		p.Bins = append(p.Bins, Bin{Spikes: make([]int64, len(p.Sizes))})
+	}
+	return &p.Bins[k]
+}
+
+// Recorder records the samples one engine runs into a profile of its own. It is not safe
+// for concurrent use: give each goroutine its own and Add their profiles at the end.
+type Recorder struct {
+	// Profile holds what was recorded.
+	Profile *Profile
+
+	sample int
+	origin int64
+	raster bool
+	n      int64     // the samples begun
+	seen   [][]int64 // per layer and neuron, the number of the sample it last fired in
+}
+
+// Recorder returns a new recorder with p's settings. Its counts start at zero.
+func (p *Profile) Recorder() *Recorder {
+	r := &Recorder{Profile: p.empty()}
+	for _, n := range p.Sizes {
+		r.seen = append(r.seen, make([]int64, n))
+	}
+	return r
+}
+
+// Begin starts sample number sample, whose times count from origin µs.
+func (r *Recorder) Begin(sample int, origin int64) {
+	r.sample, r.origin = sample, origin
+	r.raster = sample == r.Profile.RasterSample
+	r.n++
+}
+
+// Spikes records that the neurons of layer layer (0 for the input) fire at t µs.
+func (r *Recorder) Spikes(t int64, layer int, neurons []int32) {
+	p := r.Profile
+	lay := &p.Layers[layer]
+	lay.Spikes += int64(len(neurons))
+	seen := r.seen[layer]
+	for _, j := range neurons {
+		lay.Neuron[j]++
+		if seen[j] != r.n {
+			seen[j] = r.n
+			lay.Active++
+		}
+	}
+	dt := max(t-r.origin, 0)
+	p.bin(int(dt / p.BinMicros)).Spikes[layer] += int64(len(neurons))
+	if r.raster {
+		for _, j := range neurons {
+			p.Raster = append(p.Raster, Spike{Time: dt, Layer: layer, Neuron: j})
+		}
+	}
+}
+
+// End ends the sample begun last, which lasted steps steps.
+func (r *Recorder) End(steps int64) {
+	p := r.Profile
+	p.Samples++
+	p.Steps += steps
+	end := steps * p.StepMicros
+	for k := int64(0); k*p.BinMicros < end; k++ {
+		p.bin(int(k)).Samples++
+	}
+}
