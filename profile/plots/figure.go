@@ -1,0 +1,205 @@
+package plots
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/snnsim/snnsim/profile"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/text"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+)
+
+// DPI is the resolution of PNG files, in pixels per inch.
+const DPI = 150
+
+const (
+	// DefaultWidth is the width of a figure whose Width is zero.
+	DefaultWidth = 8 * vg.Inch
+	// DefaultHeight is the height of a figure whose Height is zero.
+	DefaultHeight = 5 * vg.Inch
+)
+
+// Figure is a stack of panels under a title. Panels are drawn top to bottom with
+// their data areas aligned, so that panels with the same x range share a time axis.
+type Figure struct {
+	// Title is drawn above the panels, unless it is empty.
+	Title string
+	// Panels are the plots, top first.
+	Panels []*plot.Plot
+	// Width and Height are the size of the whole figure; zero means DefaultWidth or
+	// DefaultHeight.
+	Width, Height vg.Length
+}
+
+// size returns the figure's width and height, defaults filled in.
+func (f *Figure) size() (w, h vg.Length) {
+	w, h = f.Width, f.Height
+	if w == 0 {
+		w = DefaultWidth
+	}
+	if h == 0 {
+		h = DefaultHeight
+	}
+	return w, h
+}
+
+// margin is the space around the figure, and between its title and its panels.
+const margin = 4 * vg.Millimeter
+
+// Draw draws the figure on c, filling its background white.
+func (f *Figure) Draw(c draw.Canvas) {
+	c.SetColor(color.White)
+	c.Fill(c.Rectangle.Path())
+
+	if f.Title != "" {
+		sty := text.Style{Color: color.Black, Font: font.From(plot.DefaultFont, 14),
+			XAlign: draw.XCenter, YAlign: draw.YTop, Handler: plot.DefaultTextHandler}
+		c.FillText(sty, vg.Point{X: c.Center().X, Y: c.Max.Y - margin}, f.Title)
+		c.Max.Y -= sty.Height(f.Title) + margin
+	}
+	if len(f.Panels) == 0 {
+		return
+	}
+
+	grid := make([][]*plot.Plot, len(f.Panels))
+	for i, p := range f.Panels {
+		grid[i] = []*plot.Plot{p}
+	}
+	tiles := draw.Tiles{Rows: len(f.Panels), Cols: 1, PadTop: margin, PadBottom: margin,
+		PadLeft: margin, PadRight: margin, PadY: 2 * vg.Millimeter}
+	for i, row := range plot.Align(grid, tiles, c) {
+		f.Panels[i].Draw(row[0])
+	}
+}
+
+// Save draws the figure into the file at path, in the format its extension names:
+// .png (at DPI), .svg, .pdf, .eps, .jpg, .tif or .tex.
+func (f *Figure) Save(path string) error {
+	w, h := f.size()
+	format := strings.ToLower(strings.TrimPrefix(filepath.Ext(path), "."))
+	var vc vg.CanvasWriterTo
+	if format == "png" {
+		vc = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(DPI))}
+	} else {
+		var err error
+		if vc, err = draw.NewFormattedCanvas(w, h, format); err != nil {
+			return fmt.Errorf("plots: write %s: %w", path, err)
+		}
+	}
+	f.Draw(draw.New(vc))
+
+	file, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("plots: write %s: %w", path, err)
+	}
+	_, err = vc.WriteTo(file)
+	if cerr := file.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("plots: write %s: %w", path, err)
+	}
+	return nil
+}
+
+// layerColor returns the colour of layer l, input first: dark grey for the input, then
+// a colour per LIF layer.
+func layerColor(l int) color.Color {
+	palette := []color.Color{
+		color.RGBA{R: 0x1f, G: 0x77, B: 0xb4, A: 0xff}, // blue
+		color.RGBA{R: 0xd6, G: 0x27, B: 0x28, A: 0xff}, // red
+		color.RGBA{R: 0x2c, G: 0xa0, B: 0x2c, A: 0xff}, // green
+		color.RGBA{R: 0x94, G: 0x67, B: 0xbd, A: 0xff}, // purple
+		color.RGBA{R: 0xff, G: 0x7f, B: 0x0e, A: 0xff}, // orange
+	}
+	if l == 0 {
+		return color.Gray{Y: 0x40}
+	}
+	return palette[(l-1)%len(palette)]
+}
+
+// newPanel returns a plot whose tick labels carry no needless zeros ("25", not "25.00").
+func newPanel() *plot.Plot {
+	p := plot.New()
+	p.X.Tick.Marker = trimmed{p.X.Tick.Marker}
+	p.Y.Tick.Marker = trimmed{p.Y.Tick.Marker}
+	return p
+}
+
+// trimmed removes the trailing zeros of the labels of another Ticker. Gonum's
+// DefaultTicks gives all labels of an axis one precision, so that steps of 2.5 read
+// "0.00", "25.00".
+type trimmed struct{ plot.Ticker }
+
+// Ticks returns the ticks of tr.Ticker with trailing zeros and points removed.
+func (tr trimmed) Ticks(lo, hi float64) []plot.Tick {
+	ts := tr.Ticker.Ticks(lo, hi)
+	for i, t := range ts {
+		if strings.Contains(t.Label, ".") && !strings.ContainsAny(t.Label, "eE") {
+			ts[i].Label = strings.TrimRight(strings.TrimRight(t.Label, "0"), ".")
+		}
+	}
+	return ts
+}
+
+// whole keeps the labels of another Ticker on whole numbers only, for axes that count
+// neurons.
+type whole struct{ plot.Ticker }
+
+// Ticks returns the ticks of w.Ticker, those off whole numbers unlabelled.
+func (w whole) Ticks(lo, hi float64) []plot.Tick {
+	ts := w.Ticker.Ticks(lo, hi)
+	for i, t := range ts {
+		if t.Value != math.Trunc(t.Value) {
+			ts[i].Label = ""
+		}
+	}
+	return ts
+}
+
+// unlabelled marks the ticks of another Ticker without labels, for the x axes of the
+// panels above the bottom one.
+type unlabelled struct{ plot.Ticker }
+
+// Ticks returns the ticks of u.Ticker with their labels removed.
+func (u unlabelled) Ticks(lo, hi float64) []plot.Tick {
+	ts := u.Ticker.Ticks(lo, hi)
+	for i := range ts {
+		ts[i].Label = ""
+	}
+	return ts
+}
+
+// shareX gives the panels the x range [lo, hi] and keeps the x axis labels of the bottom
+// one only, labelled label.
+func shareX(panels []*plot.Plot, lo, hi float64, label string) {
+	for i, p := range panels {
+		p.X.Min, p.X.Max = lo, hi
+		if i < len(panels)-1 {
+			p.X.Tick.Marker = unlabelled{p.X.Tick.Marker}
+		} else {
+			p.X.Label.Text = label
+		}
+	}
+}
+
+// timeLabel labels an axis of time from the start of a sample.
+const timeLabel = "time from sample start (ms)"
+
+// duration returns the time s covers from the start of a sample, in ms: its bins, or
+// more if a raster spike comes later, and at least a step.
+func duration(s *profile.Summary) float64 {
+	end := max(int64(len(s.Bins))*s.BinMicros, s.StepMicros)
+	for _, sp := range s.Raster.Spikes {
+		end = max(end, sp.Time+s.StepMicros)
+	}
+	return float64(end) / 1e3
+}

@@ -1,0 +1,63 @@
+package plots
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/snnsim/snnsim/profile"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// Raster draws the spikes of the raster sample of s: a panel per layer, the output on
+// top and the input at the bottom, each with a dot per spike at its time (ms from the
+// start of the sample) and neuron. Every panel spans the same time, and a layer without
+// spikes, or a summary without a raster, gives empty panels. The figure is
+// DefaultWidth wide, and 6 inches or 1.6 inches per layer tall, whichever is more.
+//
+// Raster returns an error if s has no layers or a spike lies outside them.
+func Raster(s *profile.Summary) (*Figure, error) {
+	nl := len(s.Layers)
+	if nl == 0 {
+		return nil, errors.New("plots: the summary has no layers")
+	}
+	xys := make([]plotter.XYs, nl)
+	for _, sp := range s.Raster.Spikes {
+		if sp.Layer < 0 || sp.Layer >= nl || sp.Neuron < 0 ||
+			int(sp.Neuron) >= s.Layers[sp.Layer].Neurons {
+			return nil, fmt.Errorf("plots: raster spike at %d µs of neuron %d in layer %d "+
+				"lies outside the network's %d layers", sp.Time, sp.Neuron, sp.Layer, nl)
+		}
+		xys[sp.Layer] = append(xys[sp.Layer],
+			plotter.XY{X: float64(sp.Time) / 1e3, Y: float64(sp.Neuron)})
+	}
+
+	panels := make([]*plot.Plot, nl)
+	for l, ls := range s.Layers {
+		p := newPanel()
+		p.Y.Tick.Marker = whole{p.Y.Tick.Marker}
+		dots, err := plotter.NewScatter(xys[l])
+		if err != nil {
+			return nil, fmt.Errorf("plots: raster of layer %d: %w", l, err)
+		}
+		dots.GlyphStyle = draw.GlyphStyle{Color: layerColor(l), Radius: vg.Points(1),
+			Shape: draw.CircleGlyph{}}
+		p.Add(dots)
+		p.Y.Min, p.Y.Max = -0.5, float64(ls.Neurons)-0.5
+		p.Y.Label.Text = ls.Name + " neuron"
+		panels[nl-1-l] = p
+	}
+	shareX(panels, 0, duration(s), timeLabel)
+
+	title := fmt.Sprintf("Spikes of sample %d", s.Raster.Sample)
+	switch {
+	case s.Raster.Sample < 0:
+		title = "Spikes: no sample was kept"
+	case len(s.Raster.Spikes) == 0:
+		title += ": none recorded"
+	}
+	return &Figure{Title: title, Panels: panels, Width: DefaultWidth,
+		Height: max(6*vg.Inch, vg.Length(nl)*1.6*vg.Inch)}, nil
+}
