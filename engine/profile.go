@@ -54,17 +54,22 @@ func (w *worker) end() {
 // recorded returns the profile recorded, with the work the engine counted.
 func (w *worker) recorded() *profile.Profile {
 	p := w.rec.Profile
-	var work []profile.Work
 	if w.ev != nil {
-		work = w.ev.sim.Stats.Work
-		p.Queued += w.ev.sim.Stats.Queued
-	} else {
-		work = w.sim.Work
+		w.ev.sim.Stats.AddTo(p)
+		return p
 	}
-	for l, v := range work {
+	for l, v := range w.sim.Work {
 		p.Layers[l+1].Work.Add(v)
 	}
 	return p
+}
+
+// AddTo adds the work counted in s to the LIF layers of p, and the events queued.
+func (s *EventStats) AddTo(p *profile.Profile) {
+	for l, v := range s.Work {
+		p.Layers[l+1].Work.Add(v)
+	}
+	p.Queued += s.Queued
 }
 
 // runClocked shows the clocked engine a sample given as its input spikes on the step

@@ -56,9 +56,9 @@ func TestProfileExact(t *testing.T) {
 	want := &profile.Profile{StepMicros: step, BinMicros: step, Sizes: []int{2, 2, 1},
 		FanIn: []int{2, 2}, Samples: 2, Steps: 16, RasterSample: 0,
 		Layers: []profile.Layer{
-			{Spikes: 4, Neuron: []int64{2, 2}, Active: 3},
-			{Spikes: 2, Neuron: []int64{2, 0}, Active: 1},
-			{Spikes: 2, Neuron: []int64{2}, Active: 1},
+			{Spikes: 4, Neuron: []int64{2, 2}, Busy: []int64{2, 2}, Active: 3},
+			{Spikes: 2, Neuron: []int64{2, 0}, Busy: []int64{2, 0}, Active: 1},
+			{Spikes: 2, Neuron: []int64{2}, Busy: []int64{2}, Active: 1},
 		},
 		Raster: []profile.Spike{
 			{Time: 0, Layer: 0, Neuron: 0}, {Time: 1000, Layer: 0, Neuron: 1},

@@ -59,6 +59,10 @@ type Layer struct {
 	// Spikes counts the layer's spikes, and Neuron those of each of its neurons.
 	Spikes int64   `json:"spikes"`
 	Neuron []int64 `json:"neuron_spikes"`
+	// Busy counts, per neuron, the steps in which it fired: Neuron in the clocked
+	// engine, where a neuron fires at most once per step, and in the event engine
+	// fewer when input spikes come closer together than a step.
+	Busy []int64 `json:"neuron_steps_firing"`
 	// Active sums, over the samples, the neurons that fired in each.
 	Active int64 `json:"active"`
 	// Work is what the engine did on the layer; zero for the input.
@@ -94,7 +98,7 @@ func New(mode string, sizes, fanIn []int, step, bin int64, raster int) *Profile 
 	p := &Profile{Mode: mode, StepMicros: step, BinMicros: bin, Sizes: slices.Clone(sizes),
 		FanIn: slices.Clone(fanIn), RasterSample: raster}
 	for _, n := range sizes {
-		p.Layers = append(p.Layers, Layer{Neuron: make([]int64, n)})
+		p.Layers = append(p.Layers, Layer{Neuron: make([]int64, n), Busy: make([]int64, n)})
 	}
 	return p
 }
@@ -123,6 +127,7 @@ func (p *Profile) Add(q *Profile) error {
 		a.Work.Add(b.Work)
 		for j, v := range b.Neuron {
 			a.Neuron[j] += v
+			a.Busy[j] += b.Busy[j]
 		}
 	}
 	for k, b := range q.Bins {
@@ -156,7 +161,9 @@ type Recorder struct {
 	origin int64
 	raster bool
 	n      int64     // the samples begun
+	steps  int64     // the steps of the sample so far: 1 + the last in which a spike came
 	seen   [][]int64 // per layer and neuron, the number of the sample it last fired in
+	step   [][]int64 // per layer and neuron, 1 + the step it last fired in
 }
 
 // Recorder returns a new recorder with p's settings. Its counts start at zero.
@@ -164,6 +171,7 @@ func (p *Profile) Recorder() *Recorder {
 	r := &Recorder{Profile: p.empty()}
 	for _, n := range p.Sizes {
 		r.seen = append(r.seen, make([]int64, n))
+		r.step = append(r.step, make([]int64, n))
 	}
 	return r
 }
@@ -173,6 +181,7 @@ func (r *Recorder) Begin(sample int, origin int64) {
 	r.sample, r.origin = sample, origin
 	r.raster = sample == r.Profile.RasterSample
 	r.n++
+	r.steps = 0
 }
 
 // Spikes records that the neurons of layer layer (0 for the input) fire at t µs.
@@ -180,15 +189,21 @@ func (r *Recorder) Spikes(t int64, layer int, neurons []int32) {
 	p := r.Profile
 	lay := &p.Layers[layer]
 	lay.Spikes += int64(len(neurons))
-	seen := r.seen[layer]
+	dt := max(t-r.origin, 0)
+	k := dt/p.StepMicros + 1
+	r.steps = max(r.steps, k)
+	seen, step := r.seen[layer], r.step[layer]
 	for _, j := range neurons {
 		lay.Neuron[j]++
 		if seen[j] != r.n {
-			seen[j] = r.n
+			seen[j], step[j] = r.n, 0
 			lay.Active++
 		}
+		if step[j] != k {
+			step[j] = k
+			lay.Busy[j]++
+		}
 	}
-	dt := max(t-r.origin, 0)
 	p.bin(int(dt / p.BinMicros)).Spikes[layer] += int64(len(neurons))
 	if r.raster {
 		for _, j := range neurons {
@@ -197,9 +212,11 @@ func (r *Recorder) Spikes(t int64, layer int, neurons []int32) {
 	}
 }
 
-// End ends the sample begun last, which lasted steps steps.
+// End ends the sample begun last, which lasted steps steps, or until the step of its
+// last spike if that came later.
 func (r *Recorder) End(steps int64) {
 	p := r.Profile
+	steps = max(steps, r.steps)
 	p.Samples++
 	p.Steps += steps
 	end := steps * p.StepMicros

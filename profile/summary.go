@@ -143,9 +143,9 @@ func (p *Profile) Summarize(costs Costs) (*Summary, error) {
 			NeuronSpikes: lay.Neuron, Dead: []int{}, Saturated: []int{}}
 		ls.SpikesPerNeuron = float64(lay.Spikes) / float64(n*p.Samples)
 		ls.RateHz = float64(lay.Spikes) / float64(n) / s.Seconds
-		ls.Sparsity = 1 - float64(lay.Spikes)/float64(n*p.Steps)
-		ls.Active = float64(lay.Active) / float64(n*p.Samples)
-		for j, v := range lay.Neuron {
+		var busy int64
+		for j, v := range lay.Busy {
+			busy += v
 			switch {
 			case v == 0:
 				ls.Dead = append(ls.Dead, j)
@@ -153,6 +153,8 @@ func (p *Profile) Summarize(costs Costs) (*Summary, error) {
 				ls.Saturated = append(ls.Saturated, j)
 			}
 		}
+		ls.Sparsity = 1 - float64(busy)/float64(n*p.Steps)
+		ls.Active = float64(lay.Active) / float64(n*p.Samples)
 		if l > 0 {
 			ls.Work = lay.Work
 			ls.DenseMACs = p.Steps * int64(p.FanIn[l-1]) * n

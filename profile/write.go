@@ -15,8 +15,12 @@ const listed = 16
 // WriteText writes s as readable tables.
 func (s *Summary) WriteText(w io.Writer) error {
 	ew := &errWriter{w: w}
-	ew.printf("profile · %s mode · %d samples · %d steps of %d µs (%.3f s simulated)\n\n",
-		s.Mode, s.Samples, s.Steps, s.StepMicros, s.Seconds)
+	samples := fmt.Sprintf("%d samples", s.Samples)
+	if s.Samples == 1 {
+		samples = "1 sample"
+	}
+	ew.printf("profile · %s mode · %s · %d steps of %d µs (%.3f s simulated)\n\n",
+		s.Mode, samples, s.Steps, s.StepMicros, s.Seconds)
 
 	tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "layer\tneurons\tspikes\tspikes/neuron/sample\trate Hz\tsparsity\t"+
@@ -56,9 +60,9 @@ func (s *Summary) WriteText(w io.Writer) error {
 	}
 	e := s.Energy
 	ew.printf("\nenergy estimate: %s by this engine against %s by a dense clocked engine "+
-		"(ratio %.4f), at %g pJ per accumulate and %g pJ per MAC.\n", joules(e.Engine),
+		"(ratio %.4f),\nat %g pJ per accumulate and %g pJ per MAC.\n", joules(e.Engine),
 		joules(e.Dense), e.Ratio, e.Costs.AC, e.Costs.MAC)
-	ew.printf("%s\n", e.Caveat)
+	ew.printf("%s\n", wrap(e.Caveat, 88))
 	return ew.err
 }
 
@@ -126,6 +130,26 @@ func (s *Summary) WriteBinsCSV(w io.Writer) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// wrap breaks s into lines of at most width bytes, between words.
+func wrap(s string, width int) string {
+	var b strings.Builder
+	n := 0
+	for _, w := range strings.Fields(s) {
+		switch {
+		case n == 0:
+		case n+1+len(w) > width:
+			b.WriteString("\n")
+			n = 0
+		default:
+			b.WriteString(" ")
+			n++
+		}
+		b.WriteString(w)
+		n += len(w)
+	}
+	return b.String()
 }
 
 func itoa(v int64) string   { return strconv.FormatInt(v, 10) }

@@ -17,9 +17,11 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/snnsim/snnsim/aedat"
+	"github.com/snnsim/snnsim/encoding"
 	"github.com/snnsim/snnsim/engine"
 	"github.com/snnsim/snnsim/events"
 	"github.com/snnsim/snnsim/neuron"
+	"github.com/snnsim/snnsim/profile"
 )
 
 // Flags that only one mode reads; giving one in the other mode is an error.
@@ -116,6 +118,7 @@ type eventSummary struct {
 	Missed          int              `json:"windows_outside_recording,omitempty"`
 	Accuracy        *float64         `json:"accuracy,omitempty"`
 	Fault           string           `json:"fault,omitempty"`
+	Profile         *profileReport   `json:"profile,omitempty"`
 }
 
 // windowResult is the output layer's answer over one labelled window.
@@ -182,10 +185,15 @@ func eventOptionsFrom(c *cli.Context) (*eventOptions, error) {
 	return o, nil
 }
 
-func runEvent(c *cli.Context) error {
+// runEvent streams a recording through a network, profiling it when pf is not nil.
+func runEvent(c *cli.Context, pf *profiling) error {
 	o, err := eventOptionsFrom(c)
 	if err != nil {
 		return err
+	}
+	if pf != nil && pf.raster != 0 {
+		return fmt.Errorf("%s: --raster %d: a recording is one sample, sample 0",
+			c.Command.Name, pf.raster)
 	}
 	path := c.String("input")
 	if path == "" {
@@ -271,6 +279,25 @@ func runEvent(c *cli.Context) error {
 		sum.Width, sum.Height = o.width, o.height
 	}
 	counts := windowCounts(sim, labels, net.Config.Outputs, len(net.Layers))
+	ec := engine.EngineConfig{Mode: engine.ModeEvent, StepMicros: o.step, DelayMicros: o.delay}
+	var prof *profile.Profile
+	var rec *profile.Recorder
+	var kept *stream // the input spikes, for --compare
+	if pf != nil {
+		prof = engine.NewProfile(net, engine.TrainConfig{EngineConfig: ec}, pf.bin, 0)
+		rec = prof.Recorder()
+		count := sim.OnSpikes
+		sim.OnSpikes = func(t int64, layer int, ns []int32) {
+			if count != nil {
+				count(t, layer, ns)
+			}
+			rec.Spikes(t, layer, ns)
+		}
+		sim.OnInput = func(t int64, ns []int32) { rec.Spikes(t, 0, ns) }
+		if pf.compare {
+			kept = &stream{}
+		}
+	}
 	// lastBin holds, per input, 1 + the last bin it spiked in.
 	var lastBin []int64
 	if o.bin > 0 {
@@ -284,6 +311,9 @@ func runEvent(c *cli.Context) error {
 		if sum.Events == 0 {
 			first, last = buf[0].Time, buf[0].Time
 			sim.Reset(first)
+			if rec != nil {
+				rec.Begin(0, first)
+			}
 		}
 		sum.Events += int64(k)
 		if c.Context.Err() != nil {
@@ -308,6 +338,10 @@ func runEvent(c *cli.Context) error {
 				t = first + b*o.bin
 			}
 			sim.Input(t, n)
+			if kept != nil {
+				kept.spikes = append(kept.spikes, encoding.Spike{Time: max(t-first, 0),
+					Input: n})
+			}
 		}
 	}
 	fault := r.Err()
@@ -338,6 +372,22 @@ func runEvent(c *cli.Context) error {
 	}
 	if fault != nil {
 		sum.Fault = fault.Error()
+	}
+	if pf != nil && sum.Events > 0 {
+		rec.End(max(1, (last-first+o.step)/o.step))
+		sim.Stats.AddTo(rec.Profile)
+		if err := prof.Add(rec.Profile); err != nil {
+			return err
+		}
+		if kept != nil {
+			kept.duration = last - first + 1
+		}
+		compare := func(ec engine.EngineConfig, p *profile.Profile) error {
+			return evaluateRecording(c.Context, net, kept, ec, p)
+		}
+		if sum.Profile, err = pf.finish(c, prof, compare, ec); err != nil {
+			return err
+		}
 	}
 
 	if err := report(c, sum, sum.print); err != nil {
@@ -689,5 +739,8 @@ func (s *eventSummary) print(w io.Writer) {
 			fmt.Fprintf(w, "warning          %s outside the recording's time\n",
 				plural(s.Missed, "window lies", "windows lie"))
 		}
+	}
+	if s.Profile != nil {
+		s.Profile.print(w)
 	}
 }

