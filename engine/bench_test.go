@@ -9,8 +9,10 @@ import (
 	"testing"
 
 	"github.com/snnsim/snnsim/aedat"
+	"github.com/snnsim/snnsim/encoding"
 	"github.com/snnsim/snnsim/events"
 	"github.com/snnsim/snnsim/mnist"
+	"github.com/snnsim/snnsim/profile"
 )
 
 // loadMNIST returns the real MNIST sets, or skips the test when the data cannot be found.
@@ -255,4 +257,65 @@ func benchEvent(b *testing.B, net *Network, step int64, times []int64, inputs []
 	b.ReportMetric(float64(e.Stats.Inputs)/n, "inputs/op")
 	b.ReportMetric(float64(spikes[0])/n, "hidden/op")
 	b.ReportMetric(float64(spikes[1])/n, "output/op")
+}
+
+// BenchmarkProfile measures what profiling costs: the same evaluation without a profile
+// (off) and with one (on), on 2,000 MNIST test digits in clocked mode and on the W-DVS
+// input, as one stream at microsecond times, in event mode. The engines count their work
+// in both; off, nothing else is recorded.
+func BenchmarkProfile(b *testing.B) {
+	_, test := loadMNIST(b)
+	net, tc := wmnist(b)
+	digits := test.Subset(2000)
+	for _, on := range []bool{false, true} {
+		b.Run(fmt.Sprintf("mnist-%s", onOff(on)), func(b *testing.B) {
+			samples := 0
+			for b.Loop() {
+				var p *profile.Profile
+				if on {
+					p = NewProfile(net, tc, 0, 0)
+				}
+				st, err := EvaluateProfile(context.Background(), net, tc, digits, p)
+				if err != nil {
+					b.Fatal(err)
+				}
+				samples += st.Samples
+			}
+			b.ReportMetric(float64(samples)/b.Elapsed().Seconds(), "samples/s")
+		})
+	}
+
+	times, inputs, dnet := wdvs(b)
+	set := &fixed{length: []int64{times[len(times)-1] + 1}}
+	set.spikes = [][]encoding.Spike{make([]encoding.Spike, len(times))}
+	for k, t := range times {
+		set.spikes[0][k] = encoding.Spike{Time: t, Input: inputs[k]}
+	}
+	etc := DefaultTrainConfig
+	etc.Steps, etc.Window = 1<<16, 1
+	etc.EngineConfig = EngineConfig{Mode: ModeEvent, StepMicros: 1000}
+	for _, on := range []bool{false, true} {
+		b.Run(fmt.Sprintf("dvs-%s", onOff(on)), func(b *testing.B) {
+			events := 0
+			for b.Loop() {
+				var p *profile.Profile
+				if on {
+					p = NewProfile(dnet, etc, 0, 0)
+				}
+				if _, err := EvaluateEventsProfile(context.Background(), dnet, etc, set,
+					p); err != nil {
+					b.Fatal(err)
+				}
+				events += len(times)
+			}
+			b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
+		})
+	}
+}
+
+func onOff(on bool) string {
+	if on {
+		return "on"
+	}
+	return "off"
 }

@@ -43,7 +43,10 @@ type Clocked struct {
 	delta []float32
 	rows  []int32
 
-	// Work counts, per LIF layer, what the simulator has done since it was made.
+	// Work counts, per LIF layer, what the simulator has done since it was made: a
+	// membrane update per neuron and step (and per rebasing), and per step an accumulate
+	// (or, for rate input, a multiply-accumulate) per active input or spike below and
+	// neuron.
 	Work []profile.Work
 
 	// OnSpikes, when set, is called at every step t with the neurons of LIF layer layer

@@ -107,7 +107,10 @@ type EventStats struct {
 	// Spikes counts the spikes of each LIF layer.
 	Spikes []int64
 	// Work counts, per LIF layer, the synaptic events (one accumulate per spike per
-	// neuron it reaches) and the membrane updates.
+	// neuron it reaches) and the membrane updates: every neuron of the layer at an
+	// update that spikes reach or that is probed, for the current is added to all of
+	// them and all are looked at; only the neurons looked at again after their step
+	// at an update that nothing reaches; and every neuron at each rebasing.
 	Work []profile.Work
 	// Queued counts the events put in the queue: spikes between layers, wake-ups and
 	// probes.

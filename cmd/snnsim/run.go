@@ -463,17 +463,13 @@ func newTrainer(c *cli.Context, data *sets) (*engine.Trainer, error) {
 	}
 	cfg.Seed = c.Uint64("seed")
 
-	tc := engine.TrainConfig{
-		Steps:     c.Int("steps"),
-		Window:    c.Int("window"),
-		Encoding:  enc,
-		Gain:      float32(c.Float64("gain")),
-		Batch:     c.Int("batch"),
-		Optimizer: c.String("optimizer"),
-		LR:        c.Float64("lr"),
-		Decay:     c.Float64("lr-decay"),
-		ClipNorm:  c.Float64("clip"),
-		Seed:      c.Uint64("seed"),
+	tc := d.train
+	tc.Steps, tc.Window = c.Int("steps"), c.Int("window")
+	tc.Encoding, tc.Gain = enc, float32(c.Float64("gain"))
+	tc.Seed = c.Uint64("seed")
+	if c.Command.Name == "run" { // snnsim profile does not train
+		tc.Batch, tc.Optimizer = c.Int("batch"), c.String("optimizer")
+		tc.LR, tc.Decay, tc.ClipNorm = c.Float64("lr"), c.Float64("lr-decay"), c.Float64("clip")
 	}
 	if data.trainEv != nil || data.testEv != nil {
 		for _, name := range []string{"steps", "gain", "encoding"} {

@@ -1,0 +1,211 @@
+package profile
+
+import (
+	"bytes"
+	"encoding/csv"
+	"math"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// tol is the tolerance of the derived figures, which are ratios of small integers.
+const tol = 1e-12
+
+// handmade records two samples of 4 steps of 1 ms through a 3-2-1 network:
+//
+//	sample 0: input 0 at 0 and 300 µs (one step), input 1 at 1 ms; hidden 0 at every
+//	          step; output 0 at 2 ms
+//	sample 1: input 0 at 0; hidden 0 at every step
+//
+// Input 2 and hidden 1 never fire.
+func handmade(t *testing.T) *Profile {
+	t.Helper()
+	p := New("event", []int{3, 2, 1}, []int{3, 2}, 1000, 2000, 0)
+	r := p.Recorder()
+	r.Begin(0, 10_000)
+	r.Spikes(10_000, 0, []int32{0})
+	r.Spikes(10_300, 0, []int32{0})
+	r.Spikes(11_000, 0, []int32{1})
+	for k := range int64(4) {
+		r.Spikes(10_000+k*1000, 1, []int32{0})
+	}
+	r.Spikes(12_000, 2, []int32{0})
+	r.End(4)
+	r.Begin(1, 0)
+	r.Spikes(0, 0, []int32{0})
+	for k := range int64(4) {
+		r.Spikes(k*1000, 1, []int32{0})
+	}
+	r.End(4)
+	r.Profile.Layers[1].Work = Work{Accumulates: 10, Updates: 12}
+	r.Profile.Layers[2].Work = Work{Accumulates: 8, MACs: 1, Updates: 3}
+	if err := p.Add(r.Profile); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestRecorder(t *testing.T) {
+	p := handmade(t)
+	if p.Samples != 2 || p.Steps != 8 {
+		t.Errorf("%d samples of %d steps, want 2 of 8", p.Samples, p.Steps)
+	}
+	want := []Layer{
+		{Spikes: 4, Neuron: []int64{3, 1, 0}, Busy: []int64{2, 1, 0}, Active: 3},
+		{Spikes: 8, Neuron: []int64{8, 0}, Busy: []int64{8, 0}, Active: 2},
+		{Spikes: 1, Neuron: []int64{1}, Busy: []int64{1}, Active: 1},
+	}
+	for l, w := range want {
+		g := p.Layers[l]
+		if g.Spikes != w.Spikes || !slices.Equal(g.Neuron, w.Neuron) ||
+			!slices.Equal(g.Busy, w.Busy) || g.Active != w.Active {
+			t.Errorf("layer %d: got %+v, want %+v", l, g, w)
+		}
+	}
+	// Bins of 2 ms: both samples last into both bins.
+	bins := []Bin{{Samples: 2, Spikes: []int64{4, 4, 0}}, {Samples: 2, Spikes: []int64{0, 4, 1}}}
+	if len(p.Bins) != 2 {
+		t.Fatalf("%d bins, want 2", len(p.Bins))
+	}
+	for k, b := range bins {
+		if p.Bins[k].Samples != b.Samples || !slices.Equal(p.Bins[k].Spikes, b.Spikes) {
+			t.Errorf("bin %d: %+v, want %+v", k, p.Bins[k], b)
+		}
+	}
+	want0 := []Spike{{0, 0, 0}, {300, 0, 0}, {1000, 0, 1}, {0, 1, 0}, {1000, 1, 0},
+		{2000, 1, 0}, {3000, 1, 0}, {2000, 2, 0}}
+	if !slices.Equal(p.Raster, want0) {
+		t.Errorf("raster %v, want %v", p.Raster, want0)
+	}
+}
+
+func TestSummarize(t *testing.T) {
+	s, err := handmade(t).Summarize(Costs{AC: 1, MAC: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const seconds = 8e-3
+	for _, c := range []struct {
+		name      string
+		got, want float64
+	}{
+		{"seconds", s.Seconds, seconds},
+		{"input spikes/neuron/sample", s.Layers[0].SpikesPerNeuron, 4.0 / 6},
+		{"input rate", s.Layers[0].RateHz, 4 / 3.0 / seconds},
+		{"input sparsity", s.Layers[0].Sparsity, 1 - 3.0/24},
+		{"input active", s.Layers[0].Active, 3.0 / 6},
+		{"hidden sparsity", s.Layers[1].Sparsity, 1 - 8.0/16},
+		{"hidden active", s.Layers[1].Active, 2.0 / 4},
+		{"output rate", s.Layers[2].RateHz, 1 / seconds},
+		{"channels firing", s.Input.Fraction, 2.0 / 3},
+		{"input events/s", s.Input.EventsPerSecond, 4 / seconds},
+		{"synaptic ratio", s.Work.SynapticRatio, 19.0 / (8*3*2 + 8*2*1)},
+		{"update ratio", s.Work.UpdateRatio, 15.0 / (8*2 + 8*1)},
+		{"engine energy", s.Energy.Engine, 18*1 + 1*5},
+		{"dense energy", s.Energy.Dense, (8*3*2 + 8*2*1) * 5},
+		{"input rate, bin 0", s.Bins[0].Rates[0], 4 / 2.0 / 2e-3},
+		{"hidden rate, bin 1", s.Bins[1].Rates[1], 4 / 2.0 / 2e-3},
+	} {
+		if math.Abs(c.got-c.want) > tol*max(1, math.Abs(c.want)) {
+			t.Errorf("%s = %v, want %v", c.name, c.got, c.want)
+		}
+	}
+	for l, c := range []struct{ dead, saturated []int }{
+		{[]int{2}, nil}, {[]int{1}, []int{0}}, {nil, nil},
+	} {
+		got := s.Layers[l]
+		if !slices.Equal(got.Dead, c.dead) || !slices.Equal(got.Saturated, c.saturated) {
+			t.Errorf("layer %d: dead %v, saturated %v; want %v, %v", l, got.Dead,
+				got.Saturated, c.dead, c.saturated)
+		}
+	}
+	if s.Layers[1].DenseMACs != 8*3*2 || s.Layers[2].ClockedUpdates != 8 {
+		t.Errorf("dense MACs %d, clocked updates %d", s.Layers[1].DenseMACs,
+			s.Layers[2].ClockedUpdates)
+	}
+}
+
+// TestEndCoversLastSpike checks that a sample lasts until its last spike, which the
+// event engine can fire after the input has stopped.
+func TestEndCoversLastSpike(t *testing.T) {
+	p := New("event", []int{1, 1}, []int{1}, 1000, 0, -1)
+	r := p.Recorder()
+	r.Begin(0, 0)
+	r.Spikes(6500, 1, []int32{0})
+	r.End(3)
+	if r.Profile.Steps != 7 || len(r.Profile.Bins) != 7 || r.Profile.Bins[6].Samples != 1 {
+		t.Errorf("%d steps, %d bins; want 7 steps and 7 bins", r.Profile.Steps,
+			len(r.Profile.Bins))
+	}
+	if r.Profile.Raster != nil {
+		t.Errorf("raster %v kept for sample −1", r.Profile.Raster)
+	}
+}
+
+func TestAddMismatch(t *testing.T) {
+	p := New("clocked", []int{3, 2}, []int{3}, 1000, 0, 0)
+	for _, q := range []*Profile{
+		New("clocked", []int{3, 3}, []int{3}, 1000, 0, 0),
+		New("clocked", []int{3, 2}, []int{4}, 1000, 0, 0),
+		New("clocked", []int{3, 2}, []int{3}, 500, 0, 0),
+		New("clocked", []int{3, 2}, []int{3}, 1000, 2000, 0),
+	} {
+		if err := p.Add(q); err == nil {
+			t.Errorf("adding a profile of %v, %v, %d, %d µs: no error", q.Sizes, q.FanIn,
+				q.StepMicros, q.BinMicros)
+		}
+	}
+}
+
+func TestSummarizeErrors(t *testing.T) {
+	p := New("clocked", []int{3, 2}, []int{3}, 1000, 0, 0)
+	if _, err := p.Summarize(DefaultCosts); err != ErrEmpty {
+		t.Errorf("empty profile: %v, want ErrEmpty", err)
+	}
+	for _, c := range []Costs{{AC: -1, MAC: 1}, {AC: 1, MAC: math.NaN()},
+		{AC: math.Inf(1), MAC: 1}} {
+		if _, err := handmade(t).Summarize(c); err == nil {
+			t.Errorf("costs %+v: no error", c)
+		}
+	}
+}
+
+func TestWrite(t *testing.T) {
+	s, err := handmade(t).Summarize(DefaultCosts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text bytes.Buffer
+	if err := s.WriteText(&text); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"2 samples", "dead input neurons: 2",
+		"saturated hidden neurons: 0", "2 of 3 channels fire", "event queue",
+		"leaves out memory"} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("text lacks %q:\n%s", want, text.String())
+		}
+	}
+
+	for _, c := range []struct {
+		write      func(*bytes.Buffer) error
+		rows, cols int
+	}{
+		{func(b *bytes.Buffer) error { return s.WriteLayersCSV(b) }, 1 + 3, 15},
+		{func(b *bytes.Buffer) error { return s.WriteBinsCSV(b) }, 1 + 2, 2 + 2*3},
+	} {
+		var b bytes.Buffer
+		if err := c.write(&b); err != nil {
+			t.Fatal(err)
+		}
+		recs, err := csv.NewReader(&b).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(recs) != c.rows || len(recs[0]) != c.cols {
+			t.Errorf("CSV of %d rows of %d, want %d of %d:\n%v", len(recs), len(recs[0]),
+				c.rows, c.cols, recs)
+		}
+	}
+}
