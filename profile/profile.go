@@ -49,10 +49,16 @@ type Profile struct {
 	Queued int64 `json:"queued_events"`
 
 	// RasterSample is the sample whose spikes Raster keeps, in order of recording;
-	// negative for none.
+	// negative for none. Raster keeps at most MaxRaster spikes: those before RasterEnd
+	// µs from the start of the sample, when it is not 0.
 	RasterSample int     `json:"raster_sample"`
 	Raster       []Spike `json:"raster,omitempty"`
+	RasterEnd    int64   `json:"raster_end_us,omitempty"`
 }
+
+// MaxRaster bounds the spikes a raster keeps, which is more than a picture can show
+// apart.
+const MaxRaster = 200_000
 
 // Layer holds the counts of one layer.
 type Layer struct {
@@ -138,7 +144,7 @@ func (p *Profile) Add(q *Profile) error {
 		}
 	}
 	if p.Raster == nil {
-		p.Raster = q.Raster
+		p.Raster, p.RasterEnd = q.Raster, q.RasterEnd
 	}
 	return nil
 }
@@ -206,9 +212,26 @@ func (r *Recorder) Spikes(t int64, layer int, neurons []int32) {
 	}
 	p.bin(int(dt / p.BinMicros)).Spikes[layer] += int64(len(neurons))
 	if r.raster {
-		for _, j := range neurons {
-			p.Raster = append(p.Raster, Spike{Time: dt, Layer: layer, Neuron: j})
+		r.keep(dt, layer, neurons)
+	}
+}
+
+// keep adds spikes at dt to the raster, until it is full; from then on it keeps only
+// those before the time it filled up at.
+func (r *Recorder) keep(dt int64, layer int, neurons []int32) {
+	p := r.Profile
+	if p.RasterEnd > 0 && dt >= p.RasterEnd {
+		return
+	}
+	for _, j := range neurons {
+		if len(p.Raster) == MaxRaster {
+			p.RasterEnd = max(dt, 1)
+			p.Raster = slices.DeleteFunc(p.Raster, func(s Spike) bool {
+				return s.Time >= p.RasterEnd
+			})
+			return
 		}
+		p.Raster = append(p.Raster, Spike{Time: dt, Layer: layer, Neuron: j})
 	}
 }
 

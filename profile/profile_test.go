@@ -209,3 +209,32 @@ func TestWrite(t *testing.T) {
 		}
 	}
 }
+
+// TestRasterCap fills a raster past MaxRaster: it keeps every spike before the time it
+// filled up at, and none after.
+func TestRasterCap(t *testing.T) {
+	p := New("event", []int{10, 1}, []int{10}, 1000, 0, 0)
+	r := p.Recorder()
+	r.Begin(0, 0)
+	const per = 7 // spikes per µs
+	n := int64(0)
+	for dt := int64(0); n < MaxRaster+100; dt++ {
+		r.Spikes(dt, 0, []int32{0, 1, 2, 3, 4, 5, 6})
+		n += per
+	}
+	r.End(1)
+	q := r.Profile
+	end := int64(MaxRaster / per) // the µs in which the raster filled up
+	if q.RasterEnd != end || int64(len(q.Raster)) != end*per {
+		t.Fatalf("raster of %d spikes up to %d µs; want %d up to %d", len(q.Raster),
+			q.RasterEnd, end*per, end)
+	}
+	for k, s := range q.Raster {
+		if s.Time != int64(k/per) {
+			t.Fatalf("raster spike %d at %d µs, want %d", k, s.Time, k/per)
+		}
+	}
+	if q.Layers[0].Spikes != n {
+		t.Errorf("%d spikes counted, want %d", q.Layers[0].Spikes, n)
+	}
+}

@@ -115,10 +115,12 @@ type BinSummary struct {
 	Rates  []float64 `json:"rates"`
 }
 
-// RasterSummary holds the spikes of one sample.
+// RasterSummary holds the spikes of one sample: all of them, or when End is not 0 those
+// before End µs.
 type RasterSummary struct {
 	Sample int     `json:"sample"`
 	Spikes []Spike `json:"spikes"`
+	End    int64   `json:"end_us,omitempty"`
 }
 
 // ErrEmpty reports a profile of no samples.
@@ -135,7 +137,7 @@ func (p *Profile) Summarize(costs Costs) (*Summary, error) {
 	s := &Summary{Mode: p.Mode, StepMicros: p.StepMicros, BinMicros: p.BinMicros,
 		Samples: p.Samples, Steps: p.Steps,
 		Seconds: float64(p.Steps) * float64(p.StepMicros) / 1e6,
-		Raster:  RasterSummary{Sample: p.RasterSample, Spikes: p.Raster}}
+		Raster:  RasterSummary{Sample: p.RasterSample, Spikes: p.Raster, End: p.RasterEnd}}
 	nl := len(p.Layers)
 	for l, lay := range p.Layers {
 		n := int64(p.Sizes[l])

@@ -13,7 +13,8 @@ import (
 
 // Raster draws the spikes of the raster sample of s: a panel per layer, the output on
 // top and the input at the bottom, each with a dot per spike at its time (ms from the
-// start of the sample) and neuron. Every panel spans the same time, and a layer without
+// start of the sample) and neuron. Every panel spans the same time: the sample's, or
+// when the raster was cut at profile.MaxRaster spikes, up to the cut. A layer without
 // spikes, or a summary without a raster, gives empty panels. The figure is
 // DefaultWidth wide, and 6 inches or 1.6 inches per layer tall, whichever is more.
 //
@@ -49,7 +50,11 @@ func Raster(s *profile.Summary) (*Figure, error) {
 		p.Y.Label.Text = ls.Name + " neuron"
 		panels[nl-1-l] = p
 	}
-	shareX(panels, 0, duration(s), timeLabel)
+	end := duration(s)
+	if s.Raster.End > 0 {
+		end = float64(s.Raster.End) / 1e3
+	}
+	shareX(panels, 0, end, timeLabel)
 
 	title := fmt.Sprintf("Spikes of sample %d", s.Raster.Sample)
 	switch {
@@ -57,6 +62,8 @@ func Raster(s *profile.Summary) (*Figure, error) {
 		title = "Spikes: no sample was kept"
 	case len(s.Raster.Spikes) == 0:
 		title += ": none recorded"
+	case s.Raster.End > 0:
+		title += fmt.Sprintf(", its first %.4g ms", float64(s.Raster.End)/1e3)
 	}
 	return &Figure{Title: title, Panels: panels, Width: DefaultWidth,
 		Height: max(6*vg.Inch, vg.Length(nl)*1.6*vg.Inch)}, nil
