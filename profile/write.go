@@ -112,13 +112,13 @@ func (s *Summary) WriteLayersCSV(w io.Writer) error {
 }
 
 // WriteBinsCSV writes one CSV row per time bin: its start, the samples that last into
-// it, and per layer the spikes and the rate in spikes per second per sample.
+// it, and per layer the spikes and their rate in spikes per second per sample.
 func (s *Summary) WriteBinsCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	head := []string{"start_us", "samples"}
 	for _, l := range s.Layers {
 		name := strings.ReplaceAll(l.Name, " ", "")
-		head = append(head, name+"_spikes", name+"_rate_hz")
+		head = append(head, name+"_spikes", name+"_spikes_per_s")
 	}
 	cw.Write(head)
 	for _, b := range s.Bins {

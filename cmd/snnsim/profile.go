@@ -237,8 +237,8 @@ func (r *profileReport) print(w io.Writer) {
 	fmt.Fprintln(w)
 	r.WriteText(w)
 	if cmp := r.Compare; cmp != nil {
-		fmt.Fprintf(w, "\nboth engines on the input put on the %d µs step grid (%d samples):\n",
-			cmp.Clocked.StepMicros, cmp.Clocked.Samples)
+		fmt.Fprintf(w, "\nboth engines on the input put on the %d µs step grid (%s):\n",
+			cmp.Clocked.StepMicros, plural(int(cmp.Clocked.Samples), "sample", "samples"))
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 		fmt.Fprintln(tw, "layer\tspikes clocked\tspikes event\taccumulates clocked\t"+
 			"accumulates event\tupdates clocked\tupdates event\t")
