@@ -44,7 +44,7 @@ type Clocked struct {
 	rows  []int32
 
 	// Work counts, per LIF layer, what the simulator has done since it was made: a
-	// membrane update per neuron and step (and per rebasing), and per step an accumulate
+	// membrane update per neuron and step, and per step an accumulate
 	// (or, for rate input, a multiply-accumulate) per active input or spike below and
 	// neuron.
 	Work []profile.Work
@@ -181,7 +181,6 @@ func (c *Clocked) Run(in Input, label int, res *Result) {
 				for j := range c.v[l] {
 					c.v[l][j] *= c.scale.Rebase
 				}
-				c.Work[l].Updates += int64(len(c.v[l]))
 			}
 			t0 += c.span
 		}

@@ -109,8 +109,9 @@ type EventStats struct {
 	// Work counts, per LIF layer, the synaptic events (one accumulate per spike per
 	// neuron it reaches) and the membrane updates: every neuron of the layer at an
 	// update that spikes reach or that is probed, for the current is added to all of
-	// them and all are looked at; only the neurons looked at again after their step
-	// at an update that nothing reaches; and every neuron at each rebasing.
+	// them and all are looked at; and only the neurons looked at again after their step
+	// at an update that nothing reaches. Rebasing, which both engines do once every
+	// span of neuron.Scale, is not counted.
 	Work []profile.Work
 	// Queued counts the events put in the queue: spikes between layers, wake-ups and
 	// probes.
@@ -318,7 +319,7 @@ func (e *EventDriven) instant(p int64, in []int32) {
 // OnProbe.
 func (e *EventDriven) update(l int, p int64, arr, wake []int32, probe bool) {
 	lay := &e.lays[l]
-	e.rebase(l, p)
+	e.rebase(lay, p)
 	prm := e.net.Config.Neuron
 	f := prm.Factors(e.scale, p-lay.t0)
 	w := e.net.Layers[l].W
@@ -450,11 +451,9 @@ func (e *EventDriven) Potential(layer, j int, t int64) float32 {
 // by at most 2⁻³², and 2¹²⁸·2⁻³²⁰ is below the smallest float32.
 const maxRebase = 10
 
-// rebase brings the reference time of LIF layer l as close to p as the clocked engine
-// would, multiplying by the rebasing factor once for each span passed, as that engine
-// does.
-func (e *EventDriven) rebase(l int, p int64) {
-	lay := &e.lays[l]
+// rebase brings the reference time of lay as close to p as the clocked engine would,
+// multiplying by the rebasing factor once for each span passed, as that engine does.
+func (e *EventDriven) rebase(lay *eventLayer, p int64) {
 	span := e.scale.Span
 	if span == 0 || p-lay.t0 < span {
 		return
@@ -464,7 +463,6 @@ func (e *EventDriven) rebase(l int, p int64) {
 		for j := range lay.v {
 			lay.v[j] *= e.scale.Rebase
 		}
-		e.Stats.Work[l].Updates += int64(len(lay.v))
 	}
 	lay.t0 += n * span
 }

@@ -145,7 +145,7 @@ func TestEventMatchesClocked(t *testing.T) {
 			}
 		}
 		for l := range e.lays {
-			e.rebase(l, int64(steps-1)*step)
+			e.rebase(&e.lays[l], int64(steps-1)*step)
 			for j, v := range e.lays[l].v {
 				if w := c.v[l][j]; v != w {
 					t.Fatalf("%s: layer %d neuron %d: V = %v, clocked %v", name, l+1, j, v, w)

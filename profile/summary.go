@@ -9,7 +9,8 @@ import (
 // Costs prices the operations of the energy estimate, in picojoules.
 type Costs struct {
 	// AC is the energy of one accumulate and MAC that of one multiply-accumulate.
-	AC, MAC float64
+	AC  float64 `json:"ac"`
+	MAC float64 `json:"mac"`
 }
 
 // DefaultCosts are 32-bit floating-point figures for a 45 nm process (Horowitz 2014,

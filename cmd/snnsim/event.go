@@ -393,6 +393,9 @@ func runEvent(c *cli.Context, pf *profiling) error {
 	if err := report(c, sum, sum.print); err != nil {
 		return err
 	}
+	if fault == nil && pf != nil && sum.Events == 0 {
+		return fmt.Errorf("%s: %s holds no polarity events to profile", c.Command.Name, path)
+	}
 	return fault
 }
 

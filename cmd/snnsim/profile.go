@@ -6,10 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/urfave/cli/v2"
@@ -74,11 +76,31 @@ func profileCommand() *cli.Command {
 			"writes CSV files and pictures. --compare runs both engines on the input put on\n" +
 			"the step grid and prints their spikes and work side by side.\n\n" +
 			"snnsim run takes the same flags with --profile, and profiles its test pass.",
-		Flags:        append(flags, profileFlags()...),
-		Action:       run,
+		Flags: append(flags, profileFlags()...),
+		Action: func(c *cli.Context) error {
+			return renamed(run(c), "run: ", "profile: ")
+		},
 		OnUsageError: usageError,
 	}
 }
+
+// renamed returns err with its text's prefix old, if it has it, replaced by new: the
+// code that snnsim run and snnsim profile share names run in its errors.
+func renamed(err error, old, new string) error {
+	if err == nil || !strings.HasPrefix(err.Error(), old) {
+		return err
+	}
+	return &renamedError{msg: new + strings.TrimPrefix(err.Error(), old), err: err}
+}
+
+// renamedError is an error under another text.
+type renamedError struct {
+	msg string
+	err error
+}
+
+func (e *renamedError) Error() string { return e.msg }
+func (e *renamedError) Unwrap() error { return e.err }
 
 // profiling is how a run is profiled.
 type profiling struct {
@@ -106,20 +128,20 @@ func profilingFrom(c *cli.Context) (*profiling, error) {
 		compare: c.Bool("compare")}
 	switch {
 	case p.bin < 0 || p.bin > engine.MaxMicros:
-		return nil, fmt.Errorf("%s: --profile-bin %d must be between 1 and %.0f µs", name,
-			p.bin, float64(engine.MaxMicros))
+		return nil, fmt.Errorf("%s: --profile-bin %d must be between 0 (the step Δ) and "+
+			"%.0f µs", name, p.bin, float64(engine.MaxMicros))
 	case p.raster < 0:
 		return nil, fmt.Errorf("%s: --raster %d must not be negative", name, p.raster)
 	case c.IsSet("out") && p.out == "":
 		return nil, fmt.Errorf("%s: --out needs a folder", name)
 	}
-	if err := p.costs.Validate(); err != nil {
-		return nil, fmt.Errorf("%s: --pj-ac, --pj-mac: %w", name, err)
-	}
-	if p.out != "" {
-		if err := os.MkdirAll(p.out, 0o777); err != nil {
-			return nil, fmt.Errorf("%s: --out: %w", name, err)
+	for _, f := range []string{"pj-ac", "pj-mac"} {
+		if v := c.Float64(f); !(v >= 0) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("%s: --%s %v must be a number of pJ, at least 0", name, f, v)
 		}
+	}
+	if fi, err := os.Stat(p.out); err == nil && !fi.IsDir() {
+		return nil, fmt.Errorf("%s: --out %s is a file, not a folder", name, p.out)
 	}
 	return p, nil
 }
@@ -213,6 +235,9 @@ func sameSpikes(a, b *profile.Profile) bool {
 
 // write writes the CSV files and the pictures of s to --out and returns their paths.
 func (pf *profiling) write(s *profile.Summary) ([]string, error) {
+	if err := os.MkdirAll(pf.out, 0o777); err != nil {
+		return nil, err
+	}
 	var files []string
 	for _, f := range []struct {
 		name  string
