@@ -216,6 +216,15 @@ func (e *EventDriven) Input(t int64, i int32) {
 	}
 }
 
+// Skip reports a spike of input i at time t to OnInput without delivering it, for a
+// spike that could reach the network only after the time of interest.
+func (e *EventDriven) Skip(t int64, i int32) {
+	if e.OnInput != nil {
+		e.one[0] = i
+		e.OnInput(t, e.one[:])
+	}
+}
+
 // flush processes the queued events before the pending input spikes, then those spikes
 // together with whatever else happens at their time.
 func (e *EventDriven) flush() {

@@ -246,11 +246,20 @@ func (s *eventSample) play(label int, res *Result) {
 			}
 		}
 	}
+
+	// Only the updates before end−Δ find spikes within the sample. An input spike that
+	// reaches the first layer at end−Δ or later could act only after the sample, so it
+	// is counted but not delivered.
+	last := s.end() - s.step
 	for _, sp := range s.in {
-		s.sim.Input(sp.Time, sp.Input)
+		if sp.Time+s.delay < last {
+			s.sim.Input(sp.Time, sp.Input)
+		} else {
+			s.sim.Skip(sp.Time, sp.Input)
+		}
 	}
 	res.Spikes[0] = len(s.in)
-	s.sim.RunUntil(s.end() - s.step)
+	s.sim.RunUntil(last)
 
 	res.Predicted = predict(s.count, s.mem)
 	res.Loss = softmax(s.count, s.prob, label)

@@ -31,7 +31,7 @@ func (f *fixed) Sample(i int, dst []encoding.Spike) ([]encoding.Spike, int64, er
 // rest, and the weight of 1.5 from it makes the output fire two steps later. Input 1
 // reaches hidden neuron 1 with 0.6, which never reaches θ. Sample 0 lasts 10 steps with
 // input 0 at steps 0 and 5 and input 1 at step 1; sample 1 lasts 6 steps with input 1 at
-// step 0.
+// step 0 and input 0 at steps 4 and 5, too late to make a spike within the sample.
 func TestProfileExact(t *testing.T) {
 	const step = 1000
 	net, err := New(Config{Inputs: 2, Hidden: []int{2}, Outputs: 1,
@@ -48,7 +48,7 @@ func TestProfileExact(t *testing.T) {
 	set := &fixed{
 		spikes: [][]encoding.Spike{
 			{{Time: 0, Input: 0}, {Time: step, Input: 1}, {Time: 5 * step, Input: 0}},
-			{{Time: 0, Input: 1}},
+			{{Time: 0, Input: 1}, {Time: 4 * step, Input: 0}, {Time: 5 * step, Input: 0}},
 		},
 		length: []int64{10 * step, 6 * step},
 	}
@@ -56,7 +56,7 @@ func TestProfileExact(t *testing.T) {
 	want := &profile.Profile{StepMicros: step, BinMicros: step, Sizes: []int{2, 2, 1},
 		FanIn: []int{2, 2}, Samples: 2, Steps: 16, RasterSample: 0,
 		Layers: []profile.Layer{
-			{Spikes: 4, Neuron: []int64{2, 2}, Busy: []int64{2, 2}, Active: 3},
+			{Spikes: 6, Neuron: []int64{4, 2}, Busy: []int64{4, 2}, Active: 4},
 			{Spikes: 2, Neuron: []int64{2, 0}, Busy: []int64{2, 0}, Active: 1},
 			{Spikes: 2, Neuron: []int64{2}, Busy: []int64{2}, Active: 1},
 		},
@@ -76,7 +76,8 @@ func TestProfileExact(t *testing.T) {
 	}
 	want.Bins[0].Spikes[0] = 2
 	want.Bins[1].Spikes[0] = 1
-	want.Bins[5].Spikes[0] = 1
+	want.Bins[4].Spikes[0] = 1
+	want.Bins[5].Spikes[0] = 2
 	want.Bins[2].Spikes[1] = 1
 	want.Bins[7].Spikes[1] = 1
 	want.Bins[4].Spikes[2] = 1
@@ -87,7 +88,7 @@ func TestProfileExact(t *testing.T) {
 	clocked := *want
 	clocked.Mode = ModeClocked
 	clocked.Layers = slices.Clone(want.Layers)
-	clocked.Layers[1].Work = profile.Work{Accumulates: 4 * 2, Updates: 16 * 2}
+	clocked.Layers[1].Work = profile.Work{Accumulates: 6 * 2, Updates: 16 * 2}
 	clocked.Layers[2].Work = profile.Work{Accumulates: 2 * 1, Updates: 16 * 1}
 
 	// The event engine updates a layer only when spikes reach it (all of its neurons),
@@ -95,8 +96,10 @@ func TestProfileExact(t *testing.T) {
 	// is probed over the window of 2 steps. Hidden: arrivals at 1, 2 (with a wake-up), 6
 	// ms and the wake-up at 7 ms in sample 0, an arrival in sample 1: 2+2+2+1+2. Output:
 	// the arrival at 3 ms, the wake-up at 4 ms, the probes at 7 and 8 ms, the second
-	// with an arrival, and two probes in sample 1. Queued: 4 probes, a spike and a
-	// wake-up per hidden spike, a wake-up per output spike.
+	// with an arrival, and two probes in sample 1. The input spikes at 4 and 5 ms in
+	// sample 1 would reach the hidden membranes only at 6 and 7 ms, after the sample,
+	// and are not delivered. Queued: 4 probes, a spike and a wake-up per hidden spike,
+	// a wake-up per output spike.
 	event := *want
 	event.Mode = ModeEvent
 	event.Layers = slices.Clone(want.Layers)
