@@ -143,11 +143,11 @@ type eventOptions struct {
 func eventOptionsFrom(c *cli.Context) (*eventOptions, error) {
 	for _, name := range clockedFlags {
 		if c.IsSet(name) {
-			return nil, fmt.Errorf("run: --%s does not apply to a recording (--input)", name)
+			return nil, fmt.Errorf("--%s does not apply to a recording (--input)", name)
 		}
 	}
 	if c.IsSet("init-gain") && c.IsSet("init-sigma") {
-		return nil, errors.New("run: give --init-gain or --init-sigma, not both")
+		return nil, errors.New("give --init-gain or --init-sigma, not both")
 	}
 	o := &eventOptions{step: c.Int64("dt"), delay: c.Int64("delay"), bin: c.Int64("bin"),
 		tau: c.Float64("tau")}
@@ -159,16 +159,16 @@ func eventOptionsFrom(c *cli.Context) (*eventOptions, error) {
 		v    int64
 	}{{"dt", o.step}, {"delay", o.delay}} {
 		if v.v <= 0 || v.v > engine.MaxMicros {
-			return nil, fmt.Errorf("run: --%s %d must be between 1 and %.0f µs", v.name, v.v,
+			return nil, fmt.Errorf("--%s %d must be between 1 and %.0f µs", v.name, v.v,
 				float64(engine.MaxMicros))
 		}
 	}
 	if o.bin < 0 || o.bin > engine.MaxMicros {
-		return nil, fmt.Errorf("run: --bin %d must be between 0 (none) and %.0f µs", o.bin,
+		return nil, fmt.Errorf("--bin %d must be between 0 (none) and %.0f µs", o.bin,
 			float64(engine.MaxMicros))
 	}
 	if !(o.tau > 0) || math.IsInf(o.tau, 0) {
-		return nil, fmt.Errorf("run: --tau %v must be a positive number of ms", o.tau)
+		return nil, fmt.Errorf("--tau %v must be a positive number of ms", o.tau)
 	}
 	var err error
 	if o.cols, o.rows, err = parsePair(c.String("grid"), "grid"); err != nil {
@@ -192,12 +192,12 @@ func runEvent(c *cli.Context, pf *profiling) error {
 		return err
 	}
 	if pf != nil && pf.raster != 0 {
-		return fmt.Errorf("%s: --raster %d: a recording is one sample, sample 0",
-			c.Command.Name, pf.raster)
+		return fmt.Errorf("--raster %d: a recording is one sample, sample 0",
+			pf.raster)
 	}
 	path := c.String("input")
 	if path == "" {
-		return errors.New("run: --mode event needs --input FILE, an AEDAT recording")
+		return errors.New("--mode event needs --input FILE, an AEDAT recording")
 	}
 	labelPath, err := labelFile(c, path)
 	if err != nil {
@@ -212,15 +212,15 @@ func runEvent(c *cli.Context, pf *profiling) error {
 
 	f, err := os.Open(path)
 	if err != nil {
-		return fmt.Errorf("run: --input: %w", err)
+		return fmt.Errorf("--input: %w", err)
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return fmt.Errorf("run: --input: %w", err)
+		return fmt.Errorf("--input: %w", err)
 	}
 	if fi.IsDir() {
-		return fmt.Errorf("run: --input %s is a folder", path)
+		return fmt.Errorf("--input %s is a folder", path)
 	}
 	in := &countingReader{r: f}
 	r, err := aedat.NewReader(in, path)
@@ -238,16 +238,16 @@ func runEvent(c *cli.Context, pf *profiling) error {
 	}
 	for _, l := range labels {
 		if l.Class < 1 || l.Class > net.Config.Outputs {
-			return fmt.Errorf("run: %s: class %d is not among the %d output neurons "+
+			return fmt.Errorf("%s: class %d is not among the %d output neurons "+
 				"(classes 1 to %d)", labelPath, l.Class, net.Config.Outputs, net.Config.Outputs)
 		}
 	}
 	sim, err := engine.NewEventDriven(net, o.step, o.delay)
 	if err != nil {
 		if errors.Is(err, engine.ErrEventBias) {
-			return fmt.Errorf("run: %s: %w", c.String("load"), err)
+			return fmt.Errorf("%s: %w", c.String("load"), err)
 		}
-		return fmt.Errorf("run: %w", err)
+		return err
 	}
 
 	bar := progressbar.NewOptions64(fi.Size(),
@@ -385,7 +385,7 @@ func runEvent(c *cli.Context, pf *profiling) error {
 		compare := func(ec engine.EngineConfig, p *profile.Profile) error {
 			return evaluateRecording(c.Context, net, kept, ec, p)
 		}
-		if sum.Profile, err = pf.finish(c, prof, compare, ec); err != nil {
+		if sum.Profile, err = pf.finish(prof, compare, ec); err != nil {
 			return err
 		}
 	}
@@ -394,7 +394,7 @@ func runEvent(c *cli.Context, pf *profiling) error {
 		return err
 	}
 	if fault == nil && pf != nil && sum.Events == 0 {
-		return fmt.Errorf("%s: %s holds no polarity events to profile", c.Command.Name, path)
+		return fmt.Errorf("%s holds no polarity events to profile", path)
 	}
 	return fault
 }
@@ -426,7 +426,7 @@ func parseROI(s string) (image.Rectangle, error) {
 	}
 	v, err := parseInts(s, 4)
 	if err != nil || v[0] < 0 || v[1] < 0 || v[2] <= 0 || v[3] <= 0 {
-		return image.Rectangle{}, fmt.Errorf("run: --roi %q: want X,Y,WIDTH,HEIGHT, with X "+
+		return image.Rectangle{}, fmt.Errorf("--roi %q: want X,Y,WIDTH,HEIGHT, with X "+
 			"and Y at least 0 and a positive size", s)
 	}
 	return image.Rect(v[0], v[1], v[0]+v[2], v[1]+v[3]), nil
@@ -460,10 +460,10 @@ func labelFile(c *cli.Context, input string) (string, error) {
 	if c.IsSet("labels") {
 		path := c.String("labels")
 		if path == "" {
-			return "", errors.New("run: --labels needs a path")
+			return "", errors.New("--labels needs a path")
 		}
 		if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-			return "", fmt.Errorf("run: --labels %s is a folder", path)
+			return "", fmt.Errorf("--labels %s is a folder", path)
 		}
 		return path, nil
 	}
@@ -473,7 +473,7 @@ func labelFile(c *cli.Context, input string) (string, error) {
 	case err != nil:
 		return "", nil
 	case fi.IsDir():
-		return "", fmt.Errorf("run: %s, beside the input where labels would be, is a folder; "+
+		return "", fmt.Errorf("%s, beside the input where labels would be, is a folder; "+
 			"give --labels", beside)
 	}
 	return beside, nil
@@ -482,7 +482,7 @@ func labelFile(c *cli.Context, input string) (string, error) {
 func readLabels(path string) ([]aedat.Label, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("run: labels: %w", err)
+		return nil, fmt.Errorf("labels: %w", err)
 	}
 	defer f.Close()
 	labels, err := aedat.ReadLabels(f, path)
@@ -490,7 +490,7 @@ func readLabels(path string) ([]aedat.Label, error) {
 		return nil, err
 	}
 	if len(labels) == 0 {
-		return nil, fmt.Errorf("run: %s has no labelled windows", path)
+		return nil, fmt.Errorf("%s has no labelled windows", path)
 	}
 	return labels, nil
 }
@@ -500,18 +500,18 @@ func eventGrid(o *eventOptions, info aedat.Info, path string) (*events.Grid, err
 	w, h := info.Width, info.Height
 	if o.width > 0 {
 		if w > 0 && (w != o.width || h != o.height) {
-			return nil, fmt.Errorf("run: %s gives its sensor as %d×%d; --sensor is only for "+
+			return nil, fmt.Errorf("%s gives its sensor as %d×%d; --sensor is only for "+
 				"files that do not", path, w, h)
 		}
 		w, h = o.width, o.height
 	}
 	if w <= 0 || h <= 0 {
-		return nil, fmt.Errorf("run: %s does not give its sensor size; set --sensor "+
+		return nil, fmt.Errorf("%s does not give its sensor size; set --sensor "+
 			"WIDTHxHEIGHT", path)
 	}
 	g, err := events.NewGrid(w, h, o.roi, o.cols, o.rows)
 	if err != nil {
-		return nil, fmt.Errorf("run: --grid %dx%d, --roi: %w", o.cols, o.rows, err)
+		return nil, fmt.Errorf("--grid %dx%d, --roi: %w", o.cols, o.rows, err)
 	}
 	return g, nil
 }
@@ -522,7 +522,7 @@ func parsePair(s, flag string) (int, int, error) {
 	x, err1 := strconv.Atoi(a)
 	y, err2 := strconv.Atoi(b)
 	if !ok || err1 != nil || err2 != nil || x <= 0 || y <= 0 {
-		return 0, 0, fmt.Errorf("run: --%s %q: want two positive sizes such as 32x32", flag, s)
+		return 0, 0, fmt.Errorf("--%s %q: want two positive sizes such as 32x32", flag, s)
 	}
 	return x, y, nil
 }
@@ -551,7 +551,7 @@ func eventNetwork(c *cli.Context, o *eventOptions, inputs int) (*engine.Network,
 		for _, name := range []string{"hidden", "threshold", "tau", "classes", "init-gain",
 			"init-sigma", "seed"} {
 			if c.IsSet(name) {
-				return nil, fmt.Errorf("run: --%s cannot be combined with --load: %s fixes it",
+				return nil, fmt.Errorf("--%s cannot be combined with --load: %s fixes it",
 					name, path)
 			}
 		}
@@ -560,7 +560,7 @@ func eventNetwork(c *cli.Context, o *eventOptions, inputs int) (*engine.Network,
 			return nil, err
 		}
 		if in := tr.Net.Config.Inputs; in != inputs {
-			return nil, fmt.Errorf("run: %s has %d inputs; the grid gives %d", path, in, inputs)
+			return nil, fmt.Errorf("%s has %d inputs; the grid gives %d", path, in, inputs)
 		}
 		return tr.Net, nil
 	}
@@ -574,14 +574,14 @@ func eventNetwork(c *cli.Context, o *eventOptions, inputs int) (*engine.Network,
 	}
 	classes := c.Int("classes")
 	if classes <= 0 {
-		return nil, fmt.Errorf("run: --classes %d must be positive", classes)
+		return nil, fmt.Errorf("--classes %d must be positive", classes)
 	}
 	alpha := math.Exp(-float64(o.step) / (o.tau * 1000))
 	cfg := engine.DefaultConfig(inputs, classes)
 	cfg.Hidden = hidden
 	cfg.Neuron = neuron.Params{Alpha: float32(alpha), Theta: float32(c.Float64("threshold"))}
 	if err := cfg.Neuron.Validate(); err != nil {
-		return nil, fmt.Errorf("run: --dt %d µs and --tau %v ms give α = exp(−Δ/τ) = %.3g: %w",
+		return nil, fmt.Errorf("--dt %d µs and --tau %v ms give α = exp(−Δ/τ) = %.3g: %w",
 			o.step, o.tau, alpha, err)
 	}
 	cfg.Seed = c.Uint64("seed")
@@ -600,7 +600,7 @@ func eventNetwork(c *cli.Context, o *eventOptions, inputs int) (*engine.Network,
 	}
 	net, err := engine.New(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("run: %w", err)
+		return nil, err
 	}
 	return net, nil
 }
@@ -611,12 +611,12 @@ func parseSigmas(s string, layers int) ([]float64, error) {
 	for _, f := range strings.Split(s, ",") {
 		x, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
 		if err != nil || !(x > 0) || math.IsInf(x, 0) {
-			return nil, fmt.Errorf("run: --init-sigma %q: %q is not a positive number", s, f)
+			return nil, fmt.Errorf("--init-sigma %q: %q is not a positive number", s, f)
 		}
 		v = append(v, x)
 	}
 	if len(v) != layers {
-		return nil, fmt.Errorf("run: --init-sigma %q gives %d deviations for %d layers; "+
+		return nil, fmt.Errorf("--init-sigma %q gives %d deviations for %d layers; "+
 			"give one per layer", s, len(v), layers)
 	}
 	return v, nil

@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/urfave/cli/v2"
@@ -76,31 +75,22 @@ func profileCommand() *cli.Command {
 			"writes CSV files and pictures. --compare runs both engines on the input put on\n" +
 			"the step grid and prints their spikes and work side by side.\n\n" +
 			"snnsim run takes the same flags with --profile, and profiles its test pass.",
-		Flags: append(flags, profileFlags()...),
-		Action: func(c *cli.Context) error {
-			return renamed(run(c), "run: ", "profile: ")
-		},
+		Flags:        append(flags, profileFlags()...),
+		Action:       named(run),
 		OnUsageError: usageError,
 	}
 }
 
-// renamed returns err with its text's prefix old, if it has it, replaced by new: the
-// code that snnsim run and snnsim profile share names run in its errors.
-func renamed(err error, old, new string) error {
-	if err == nil || !strings.HasPrefix(err.Error(), old) {
-		return err
+// named returns action with its errors prefixed by the name of the command that ran,
+// so that the code snnsim run and snnsim profile share names the right one.
+func named(action cli.ActionFunc) cli.ActionFunc {
+	return func(c *cli.Context) error {
+		if err := action(c); err != nil {
+			return fmt.Errorf("%s: %w", c.Command.Name, err)
+		}
+		return nil
 	}
-	return &renamedError{msg: new + strings.TrimPrefix(err.Error(), old), err: err}
 }
-
-// renamedError is an error under another text.
-type renamedError struct {
-	msg string
-	err error
-}
-
-func (e *renamedError) Error() string { return e.msg }
-func (e *renamedError) Unwrap() error { return e.err }
 
 // profiling is how a run is profiled.
 type profiling struct {
@@ -113,11 +103,10 @@ type profiling struct {
 
 // profilingFrom reads the profile flags: nil when the run is not profiled.
 func profilingFrom(c *cli.Context) (*profiling, error) {
-	name := c.Command.Name
-	if name == "run" && !c.Bool("profile") {
+	if c.Command.Name == "run" && !c.Bool("profile") {
 		for _, f := range profileFlagNames {
 			if c.IsSet(f) {
-				return nil, fmt.Errorf("run: --%s applies only with --profile", f)
+				return nil, fmt.Errorf("--%s applies only with --profile", f)
 			}
 		}
 		return nil, nil
@@ -128,20 +117,20 @@ func profilingFrom(c *cli.Context) (*profiling, error) {
 		compare: c.Bool("compare")}
 	switch {
 	case p.bin < 0 || p.bin > engine.MaxMicros:
-		return nil, fmt.Errorf("%s: --profile-bin %d must be between 0 (the step Δ) and "+
-			"%.0f µs", name, p.bin, float64(engine.MaxMicros))
+		return nil, fmt.Errorf("--profile-bin %d must be between 0 (the step Δ) and "+
+			"%.0f µs", p.bin, float64(engine.MaxMicros))
 	case p.raster < 0:
-		return nil, fmt.Errorf("%s: --raster %d must not be negative", name, p.raster)
+		return nil, fmt.Errorf("--raster %d must not be negative", p.raster)
 	case c.IsSet("out") && p.out == "":
-		return nil, fmt.Errorf("%s: --out needs a folder", name)
+		return nil, errors.New("--out needs a folder")
 	}
 	for _, f := range []string{"pj-ac", "pj-mac"} {
 		if v := c.Float64(f); !(v >= 0) || math.IsInf(v, 0) {
-			return nil, fmt.Errorf("%s: --%s %v must be a number of pJ, at least 0", name, f, v)
+			return nil, fmt.Errorf("--%s %v must be a number of pJ, at least 0", f, v)
 		}
 	}
 	if fi, err := os.Stat(p.out); err == nil && !fi.IsDir() {
-		return nil, fmt.Errorf("%s: --out %s is a file, not a folder", name, p.out)
+		return nil, fmt.Errorf("--out %s is a file, not a folder", p.out)
 	}
 	return p, nil
 }
@@ -169,23 +158,22 @@ type comparison struct {
 
 // finish summarises prof, writes its files to --out and runs the comparison, when asked
 // for. evaluate runs the same input through an engine on the step grid.
-func (pf *profiling) finish(c *cli.Context, prof *profile.Profile,
+func (pf *profiling) finish(prof *profile.Profile,
 	evaluate func(ec engine.EngineConfig, p *profile.Profile) error,
 	ec engine.EngineConfig) (*profileReport, error) {
-	name := c.Command.Name
 	s, err := prof.Summarize(pf.costs)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, err
 	}
 	rep := &profileReport{Summary: s}
 	if pf.compare {
 		if rep.Compare, err = pf.compareEngines(prof, evaluate, ec); err != nil {
-			return nil, fmt.Errorf("%s: --compare: %w", name, err)
+			return nil, fmt.Errorf("--compare: %w", err)
 		}
 	}
 	if pf.out != "" {
 		if rep.Files, err = pf.write(s); err != nil {
-			return nil, fmt.Errorf("%s: --out: %w", name, err)
+			return nil, fmt.Errorf("--out: %w", err)
 		}
 	}
 	return rep, nil

@@ -56,7 +56,7 @@ func runCommand() *cli.Command {
 		Flags: append(append(runFlags(), &cli.BoolFlag{Name: "profile",
 			Usage: "profile the test pass or the recording (see snnsim profile --help)"}),
 			profileFlags()...),
-		Action:       run,
+		Action:       named(run),
 		OnUsageError: usageError,
 	}
 }
@@ -150,7 +150,7 @@ func defaults() settings {
 // run trains and tests a network, or with snnsim profile tests and profiles it.
 func run(c *cli.Context) error {
 	if c.Args().Present() {
-		return fmt.Errorf("%s: unexpected argument %q", c.Command.Name, c.Args().First())
+		return fmt.Errorf("unexpected argument %q", c.Args().First())
 	}
 	pf, err := profilingFrom(c)
 	if err != nil {
@@ -158,7 +158,7 @@ func run(c *cli.Context) error {
 	}
 	for _, name := range []string{"save", "load", "data"} {
 		if c.IsSet(name) && c.String(name) == "" {
-			return fmt.Errorf("run: --%s needs a path", name)
+			return fmt.Errorf("--%s needs a path", name)
 		}
 	}
 	mode := c.String("mode")
@@ -166,7 +166,7 @@ func run(c *cli.Context) error {
 	case engine.ModeClocked:
 		for _, name := range eventFlags {
 			if c.IsSet(name) {
-				return fmt.Errorf("run: --%s applies only to --mode event", name)
+				return fmt.Errorf("--%s applies only to --mode event", name)
 			}
 		}
 	case engine.ModeEvent:
@@ -176,15 +176,15 @@ func run(c *cli.Context) error {
 		for _, name := range recordingFlags {
 			gesture := c.String("dataset") == "dvsgesture" && (name == "grid" || name == "roi")
 			if c.IsSet(name) && !gesture {
-				return fmt.Errorf("run: --%s applies only to a recording (--input), "+
+				return fmt.Errorf("--%s applies only to a recording (--input), "+
 					"not to --dataset %s", name, c.String("dataset"))
 			}
 		}
 	default:
-		return fmt.Errorf("run: unknown --mode %q (want clocked or event)", mode)
+		return fmt.Errorf("unknown --mode %q (want clocked or event)", mode)
 	}
 	if mode == engine.ModeClocked && c.String("dataset") == "dvsgesture" {
-		return errors.New("run: --dataset dvsgesture needs --mode event")
+		return errors.New("--dataset dvsgesture needs --mode event")
 	}
 	epochs := c.Int("epochs")
 	if c.IsSet("load") && !c.IsSet("epochs") {
@@ -192,7 +192,7 @@ func run(c *cli.Context) error {
 	}
 	for _, name := range []string{"epochs", "train-limit", "test-limit"} {
 		if c.Int(name) < 0 {
-			return fmt.Errorf("run: --%s %d must not be negative", name, c.Int(name))
+			return fmt.Errorf("--%s %d must not be negative", name, c.Int(name))
 		}
 	}
 	save := c.String("save")
@@ -211,16 +211,16 @@ func run(c *cli.Context) error {
 		return err
 	}
 	if epochs > 0 && data.trainLen() == 0 {
-		return errors.New("run: the training set is empty")
+		return errors.New("the training set is empty")
 	}
 	if data.testLen() == 0 {
-		return errors.New("run: the test set is empty")
+		return errors.New("the test set is empty")
 	}
 	var prof *profile.Profile
 	if pf != nil {
 		if pf.raster >= data.testLen() {
-			return fmt.Errorf("%s: --raster %d: the test set has %d samples, from 0",
-				c.Command.Name, pf.raster, data.testLen())
+			return fmt.Errorf("--raster %d: the test set has %d samples, from 0",
+				pf.raster, data.testLen())
 		}
 		prof = engine.NewProfile(tr.Net, tr.Config, pf.bin, pf.raster)
 	}
@@ -256,7 +256,7 @@ func run(c *cli.Context) error {
 			_, err := data.evaluate(c.Context, tr.Net, tc, p)
 			return interruption(err, "while comparing the engines")
 		}
-		if sum.Profile, err = pf.finish(c, prof, compare, tr.Config.EngineConfig); err != nil {
+		if sum.Profile, err = pf.finish(prof, compare, tr.Config.EngineConfig); err != nil {
 			return err
 		}
 	}
@@ -336,11 +336,11 @@ func interruption(err error, where string, args ...any) error {
 // time is spent on it.
 func checkWritable(path string) error {
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return fmt.Errorf("run: --save %s is a folder", path)
+		return fmt.Errorf("--save %s is a folder", path)
 	}
 	f, err := os.CreateTemp(filepath.Dir(path), ".snnsim-check*")
 	if err != nil {
-		return fmt.Errorf("run: --save %s: cannot write in %s: %w", path, filepath.Dir(path),
+		return fmt.Errorf("--save %s: cannot write in %s: %w", path, filepath.Dir(path),
 			unwrapPath(err))
 	}
 	f.Close()
@@ -373,7 +373,7 @@ func trainer(c *cli.Context, data *sets) (*engine.Trainer, error) {
 	}
 	if c.IsSet("delay") {
 		if ec.DelayMicros = c.Int64("delay"); ec.DelayMicros <= 0 {
-			return nil, fmt.Errorf("run: --delay %d must be a positive number of µs",
+			return nil, fmt.Errorf("--delay %d must be a positive number of µs",
 				ec.DelayMicros)
 		}
 	}
@@ -382,19 +382,19 @@ func trainer(c *cli.Context, data *sets) (*engine.Trainer, error) {
 	}
 	if c.IsSet("lambda") {
 		if ec.Rule != engine.RuleTrace {
-			return nil, errors.New("run: --lambda is the decay of --rule trace")
+			return nil, errors.New("--lambda is the decay of --rule trace")
 		}
 		ec.Lambda = c.Float64("lambda")
 	}
 	if c.IsSet("bin") {
 		switch bin := c.Int64("bin"); {
 		case data.trainEv != nil || data.testEv != nil:
-			return nil, errors.New("run: --bin does not apply to --dataset dvsgesture, " +
+			return nil, errors.New("--bin does not apply to --dataset dvsgesture, " +
 				"whose events keep their own times")
 		case bin == 0:
 			ec.GridInput = false
 		case bin != ec.StepMicros:
-			return nil, fmt.Errorf("run: --bin %d: with --dataset, input spikes fall either "+
+			return nil, fmt.Errorf("--bin %d: with --dataset, input spikes fall either "+
 				"at any microsecond (no --bin) or on the grid of the step (--bin %d)", bin,
 				ec.StepMicros)
 		default:
@@ -403,9 +403,9 @@ func trainer(c *cli.Context, data *sets) (*engine.Trainer, error) {
 	}
 	if err := tr.SetEngine(ec); err != nil {
 		if errors.Is(err, engine.ErrEventBias) && c.IsSet("load") {
-			return nil, fmt.Errorf("run: %s: %w", c.String("load"), err)
+			return nil, fmt.Errorf("%s: %w", c.String("load"), err)
 		}
-		return nil, fmt.Errorf("run: %w", err)
+		return nil, err
 	}
 	return tr, nil
 }
@@ -419,7 +419,7 @@ func newTrainer(c *cli.Context, data *sets) (*engine.Trainer, error) {
 			}
 		}
 		if len(set) > 0 {
-			return nil, fmt.Errorf("run: %s cannot be combined with --load: %s fixes them",
+			return nil, fmt.Errorf("%s cannot be combined with --load: %s fixes them",
 				strings.Join(set, ", "), path)
 		}
 		tr, err := engine.Load(path)
@@ -428,7 +428,7 @@ func newTrainer(c *cli.Context, data *sets) (*engine.Trainer, error) {
 		}
 		in, out := tr.Net.Config.Inputs, tr.Net.Config.Outputs
 		if in != data.inputs || out != data.outputs {
-			return nil, fmt.Errorf("run: %s has %d inputs and %d outputs; %s needs %d and %d",
+			return nil, fmt.Errorf("%s has %d inputs and %d outputs; %s needs %d and %d",
 				path, in, out, data.name, data.inputs, data.outputs)
 		}
 		return tr, nil
@@ -455,7 +455,7 @@ func newTrainer(c *cli.Context, data *sets) (*engine.Trainer, error) {
 	cfg.InitGain = c.Float64("init-gain")
 	if s := c.String("init-sigma"); s != "" {
 		if c.IsSet("init-gain") {
-			return nil, errors.New("run: give --init-gain or --init-sigma, not both")
+			return nil, errors.New("give --init-gain or --init-sigma, not both")
 		}
 		if cfg.InitSigma, err = parseSigmas(s, len(hidden)+1); err != nil {
 			return nil, err
@@ -474,7 +474,7 @@ func newTrainer(c *cli.Context, data *sets) (*engine.Trainer, error) {
 	if data.trainEv != nil || data.testEv != nil {
 		for _, name := range []string{"steps", "gain", "encoding"} {
 			if c.IsSet(name) {
-				return nil, fmt.Errorf("run: --%s does not apply to --dataset dvsgesture, "+
+				return nil, fmt.Errorf("--%s does not apply to --dataset dvsgesture, "+
 					"whose samples are event streams", name)
 			}
 		}
@@ -485,7 +485,7 @@ func newTrainer(c *cli.Context, data *sets) (*engine.Trainer, error) {
 		}
 	}
 	if c.IsSet("gain") && enc != encoding.Poisson {
-		return nil, errors.New("run: --gain applies only to --encoding poisson")
+		return nil, errors.New("--gain applies only to --encoding poisson")
 	}
 	net, err := engine.New(cfg)
 	if err != nil {
@@ -500,7 +500,7 @@ func parseSizes(s string) ([]int, error) {
 	for _, f := range strings.Split(s, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
 		if err != nil || n <= 0 {
-			return nil, fmt.Errorf("run: --hidden %q: %q is not a positive layer size", s, f)
+			return nil, fmt.Errorf("--hidden %q: %q is not a positive layer size", s, f)
 		}
 		sizes = append(sizes, n)
 	}

@@ -44,7 +44,7 @@ func loadSets(c *cli.Context, training bool) (*sets, error) {
 	case "dvsgesture":
 		dir := c.String("data")
 		if dir == "" {
-			return nil, fmt.Errorf("run: --dataset dvsgesture needs --data DIR, the folder " +
+			return nil, fmt.Errorf("--dataset dvsgesture needs --data DIR, the folder " +
 				"of the recordings, their labels and trials_to_train.txt and trials_to_test.txt")
 		}
 		grid, err := gestureGrid(c)
@@ -67,7 +67,7 @@ func loadSets(c *cli.Context, training bool) (*sets, error) {
 		}
 		s.inputs, s.outputs = grid.Inputs(), dvsgesture.Classes
 	default:
-		return nil, fmt.Errorf("run: unknown --dataset %q (want mnist or dvsgesture)", s.name)
+		return nil, fmt.Errorf("unknown --dataset %q (want mnist or dvsgesture)", s.name)
 	}
 	return s, nil
 }
@@ -84,7 +84,7 @@ func gestureGrid(c *cli.Context) (*events.Grid, error) {
 	}
 	g, err := events.NewGrid(dvsgesture.Sensor, dvsgesture.Sensor, roi, cols, rows)
 	if err != nil {
-		return nil, fmt.Errorf("run: --grid %dx%d, --roi: %w", cols, rows, err)
+		return nil, fmt.Errorf("--grid %dx%d, --roi: %w", cols, rows, err)
 	}
 	return g, nil
 }
