@@ -68,9 +68,9 @@ func TestProfileExact(t *testing.T) {
 		},
 	}
 	for k := range 10 {
-		b := profile.Bin{Samples: 1, Spikes: make([]int64, 3)}
+		b := profile.Bin{Samples: 1, Covered: step, Spikes: make([]int64, 3)}
 		if k < 6 {
-			b.Samples = 2
+			b.Samples, b.Covered = 2, 2*step
 		}
 		want.Bins = append(want.Bins, b)
 	}

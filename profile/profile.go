@@ -30,6 +30,7 @@ type Profile struct {
 	// Mode names the engine that ran: "clocked" or "event".
 	Mode string `json:"mode"`
 	// StepMicros is the step Δ, and BinMicros the width of the time bins, both in µs.
+	// The bins widen, by doubling, as far as needed to keep at most MaxBins of them.
 	StepMicros int64 `json:"dt_us"`
 	BinMicros  int64 `json:"bin_us"`
 	// Sizes holds the neurons per layer, input first, and FanIn the rows of each LIF
@@ -60,6 +61,10 @@ type Profile struct {
 // apart.
 const MaxRaster = 200_000
 
+// MaxBins bounds the time bins of a profile, so that its memory does not grow with the
+// length of a sample, such as a recording with a long silence.
+const MaxBins = 1 << 14
+
 // Layer holds the counts of one layer.
 type Layer struct {
 	// Spikes counts the layer's spikes, and Neuron those of each of its neurons.
@@ -77,8 +82,11 @@ type Layer struct {
 
 // Bin holds the counts of one time bin.
 type Bin struct {
-	// Samples counts the samples that last into the bin.
+	// Samples counts the samples that last into the bin, and Covered sums the µs of
+	// the bin that each of them lasts: less than the bin's width times Samples when
+	// some end within it.
 	Samples int64 `json:"samples"`
+	Covered int64 `json:"covered_us"`
 	// Spikes counts the spikes of each layer in the bin, input first.
 	Spikes []int64 `json:"spikes"`
 }
@@ -114,14 +122,29 @@ func (p *Profile) empty() *Profile {
 	return New(p.Mode, p.Sizes, p.FanIn, p.StepMicros, p.BinMicros, p.RasterSample)
 }
 
-// Add adds the counts of q, a profile of the same network and settings, to p. The raster
-// of q replaces that of p when p has none.
+// Add adds the counts of q, a profile of the same network and settings, to p. Where the
+// bins of one are wider, by a power of two, those of the other are widened to match. The
+// raster of q replaces that of p when p has none.
 func (p *Profile) Add(q *Profile) error {
 	if !slices.Equal(p.Sizes, q.Sizes) || !slices.Equal(p.FanIn, q.FanIn) ||
-		p.StepMicros != q.StepMicros || p.BinMicros != q.BinMicros {
+		p.StepMicros != q.StepMicros || !doublings(p.BinMicros, q.BinMicros) {
 		return fmt.Errorf("profile: cannot add a profile of %v, Δ %d µs, bins of %d µs to "+
 			"one of %v, Δ %d µs, bins of %d µs", q.Sizes, q.StepMicros, q.BinMicros,
 			p.Sizes, p.StepMicros, p.BinMicros)
+	}
+	for p.BinMicros < q.BinMicros {
+		p.widen()
+	}
+	bins := q.Bins
+	if q.BinMicros < p.BinMicros {
+		bins = make([]Bin, len(q.Bins))
+		for k, b := range q.Bins {
+			b.Spikes = slices.Clone(b.Spikes)
+			bins[k] = b
+		}
+		for w := q.BinMicros; w < p.BinMicros; w *= 2 {
+			bins = merged(bins)
+		}
 	}
 	p.Samples += q.Samples
 	p.Steps += q.Steps
@@ -136,9 +159,10 @@ func (p *Profile) Add(q *Profile) error {
 			a.Busy[j] += b.Busy[j]
 		}
 	}
-	for k, b := range q.Bins {
-		bin := p.bin(k)
+	for k, b := range bins {
+		bin := p.bin(int64(k) * p.BinMicros)
 		bin.Samples += b.Samples
+		bin.Covered += b.Covered
 		for l, v := range b.Spikes {
 			bin.Spikes[l] += v
 		}
@@ -149,12 +173,51 @@ func (p *Profile) Add(q *Profile) error {
 	return nil
 }
 
-// bin returns time bin k, adding bins up to it.
-func (p *Profile) bin(k int) *Bin {
+// doublings reports whether a and b are the same width doubled some number of times.
+func doublings(a, b int64) bool {
+	lo, hi := min(a, b), max(a, b)
+	for lo < hi {
+		lo *= 2
+	}
+	return lo == hi
+}
+
+// bin returns the time bin that holds t µs from the start of a sample, adding bins up
+// to it and widening them first if it would be bin MaxBins or later.
+func (p *Profile) bin(t int64) *Bin {
+	for t/p.BinMicros >= MaxBins {
+		p.widen()
+	}
+	k := int(t / p.BinMicros)
 	for len(p.Bins) <= k {
 		p.Bins = append(p.Bins, Bin{Spikes: make([]int64, len(p.Sizes))})
 	}
 	return &p.Bins[k]
+}
+
+// widen doubles the width of p's time bins.
+func (p *Profile) widen() {
+	p.Bins = merged(p.Bins)
+	p.BinMicros *= 2
+}
+
+// merged merges bins 2k and 2k+1 into bin k, in place, and returns the bins that are
+// left. A sample that lasts into bin 2k+1 lasts into bin 2k, so the samples of the pair
+// are those of bin 2k.
+func merged(bins []Bin) []Bin {
+	n := (len(bins) + 1) / 2
+	for k := range n {
+		b := bins[2*k]
+		if 2*k+1 < len(bins) {
+			c := bins[2*k+1]
+			b.Covered += c.Covered
+			for l, v := range c.Spikes {
+				b.Spikes[l] += v
+			}
+		}
+		bins[k] = b
+	}
+	return bins[:n]
 }
 
 // Recorder records the samples one engine runs into a profile of its own. It is not safe
@@ -210,7 +273,7 @@ func (r *Recorder) Spikes(t int64, layer int, neurons []int32) {
 			lay.Busy[j]++
 		}
 	}
-	p.bin(int(dt / p.BinMicros)).Spikes[layer] += int64(len(neurons))
+	p.bin(dt).Spikes[layer] += int64(len(neurons))
 	if r.raster {
 		r.keep(dt, layer, neurons)
 	}
@@ -243,7 +306,12 @@ func (r *Recorder) End(steps int64) {
 	p.Samples++
 	p.Steps += steps
 	end := steps * p.StepMicros
-	for k := int64(0); k*p.BinMicros < end; k++ {
-		p.bin(int(k)).Samples++
+	if end > 0 {
+		p.bin(end - 1) // widens the bins, if they must, before they are counted
+	}
+	for t := int64(0); t < end; t += p.BinMicros {
+		b := p.bin(t)
+		b.Samples++
+		b.Covered += min(end-t, p.BinMicros)
 	}
 }

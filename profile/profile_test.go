@@ -3,7 +3,9 @@ package profile
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"math"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -64,12 +66,14 @@ func TestRecorder(t *testing.T) {
 		}
 	}
 	// Bins of 2 ms: both samples last into both bins.
-	bins := []Bin{{Samples: 2, Spikes: []int64{4, 4, 0}}, {Samples: 2, Spikes: []int64{0, 4, 1}}}
+	bins := []Bin{{Samples: 2, Covered: 4000, Spikes: []int64{4, 4, 0}},
+		{Samples: 2, Covered: 4000, Spikes: []int64{0, 4, 1}}}
 	if len(p.Bins) != 2 {
 		t.Fatalf("%d bins, want 2", len(p.Bins))
 	}
 	for k, b := range bins {
-		if p.Bins[k].Samples != b.Samples || !slices.Equal(p.Bins[k].Spikes, b.Spikes) {
+		if p.Bins[k].Samples != b.Samples || p.Bins[k].Covered != b.Covered ||
+			!slices.Equal(p.Bins[k].Spikes, b.Spikes) {
 			t.Errorf("bin %d: %+v, want %+v", k, p.Bins[k], b)
 		}
 	}
@@ -100,8 +104,8 @@ func TestSummarize(t *testing.T) {
 		{"output rate", s.Layers[2].RateHz, 1 / seconds},
 		{"channels firing", s.Input.Fraction, 2.0 / 3},
 		{"input events/s", s.Input.EventsPerSecond, 4 / seconds},
-		{"synaptic ratio", s.Work.SynapticRatio, 19.0 / (8*3*2 + 8*2*1)},
-		{"update ratio", s.Work.UpdateRatio, 15.0 / (8*2 + 8*1)},
+		{"synaptic ratio", float64(s.Work.SynapticRatio), 19.0 / (8*3*2 + 8*2*1)},
+		{"update ratio", float64(s.Work.UpdateRatio), 15.0 / (8*2 + 8*1)},
 		{"engine energy", s.Energy.Engine, 18*1 + 1*5},
 		{"dense energy", s.Energy.Dense, (8*3*2 + 8*2*1) * 5},
 		{"input rate, bin 0", s.Bins[0].Rates[0], 4 / 2.0 / 2e-3},
@@ -149,7 +153,7 @@ func TestAddMismatch(t *testing.T) {
 		New("clocked", []int{3, 3}, []int{3}, 1000, 0, 0),
 		New("clocked", []int{3, 2}, []int{4}, 1000, 0, 0),
 		New("clocked", []int{3, 2}, []int{3}, 500, 0, 0),
-		New("clocked", []int{3, 2}, []int{3}, 1000, 2000, 0),
+		New("clocked", []int{3, 2}, []int{3}, 1000, 3000, 0),
 	} {
 		if err := p.Add(q); err == nil {
 			t.Errorf("adding a profile of %v, %v, %d, %d µs: no error", q.Sizes, q.FanIn,
@@ -193,7 +197,7 @@ func TestWrite(t *testing.T) {
 		rows, cols int
 	}{
 		{func(b *bytes.Buffer) error { return s.WriteLayersCSV(b) }, 1 + 3, 15},
-		{func(b *bytes.Buffer) error { return s.WriteBinsCSV(b) }, 1 + 2, 2 + 2*3},
+		{func(b *bytes.Buffer) error { return s.WriteBinsCSV(b) }, 1 + 2, 3 + 2*3},
 	} {
 		var b bytes.Buffer
 		if err := c.write(&b); err != nil {
@@ -236,5 +240,115 @@ func TestRasterCap(t *testing.T) {
 	}
 	if q.Layers[0].Spikes != n {
 		t.Errorf("%d spikes counted, want %d", q.Layers[0].Spikes, n)
+	}
+}
+
+// TestPartialBin checks that the rate of a bin that samples end within is taken over the
+// time they last in it: 3 spikes in the last 1 ms of a 2 ms bin are 3000 per second.
+func TestPartialBin(t *testing.T) {
+	p := New("clocked", []int{1, 1}, []int{1}, 1000, 2000, -1)
+	r := p.Recorder()
+	r.Begin(0, 0)
+	r.Spikes(2000, 0, []int32{0})
+	r.End(3)
+	r.Begin(1, 0)
+	r.Spikes(2000, 0, []int32{0})
+	r.Spikes(2000, 1, []int32{0})
+	r.End(4)
+	s, err := r.Profile.Summarize(DefaultCosts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := s.Bins[1]
+	if b.Samples != 2 || b.Covered != 3000 || math.Abs(b.Rates[0]-2/3e-3) > tol*1e3 ||
+		math.Abs(b.Rates[1]-1/3e-3) > tol*1e3 {
+		t.Errorf("bin 1: %d samples over %d µs, rates %v; want 2 over 3000 µs, rates "+
+			"%v and %v", b.Samples, b.Covered, b.Rates, 2/3e-3, 1/3e-3)
+	}
+}
+
+// TestWiden records a sample that lasts longer than MaxBins bins: the bins double in
+// width until it fits, keeping every spike, and profiles of different widths add up.
+func TestWiden(t *testing.T) {
+	const step = 1000
+	long := New("event", []int{2, 1}, []int{2}, step, 0, -1)
+	r := long.Recorder()
+	r.Begin(0, 0)
+	r.Spikes(0, 0, []int32{0})
+	r.Spikes(3*MaxBins*step, 0, []int32{1}) // a silence of 3·MaxBins steps
+	r.Spikes(3*MaxBins*step, 1, []int32{0})
+	r.End(1)
+	got := r.Profile
+	if got.BinMicros != 4*step || len(got.Bins) != 3*MaxBins/4+1 {
+		t.Fatalf("bins of %d µs, %d of them; want %d µs and %d", got.BinMicros,
+			len(got.Bins), 4*step, 3*MaxBins/4+1)
+	}
+	first, last := got.Bins[0], got.Bins[len(got.Bins)-1]
+	if first.Spikes[0] != 1 || last.Spikes[0] != 1 || last.Spikes[1] != 1 ||
+		first.Covered != 4*step || last.Covered != step || last.Samples != 1 {
+		t.Errorf("first bin %+v, last bin %+v", first, last)
+	}
+
+	short := New("event", []int{2, 1}, []int{2}, step, 0, -1)
+	q := short.Recorder()
+	q.Begin(0, 0)
+	for k := range int64(6) {
+		q.Spikes(k*step, 0, []int32{0})
+	}
+	q.End(6)
+	if err := short.Add(q.Profile); err != nil {
+		t.Fatal(err)
+	}
+	if err := short.Add(got); err != nil {
+		t.Fatal(err)
+	}
+	if short.BinMicros != 4*step || short.Samples != 2 || short.Bins[0].Spikes[0] != 5 ||
+		short.Bins[1].Spikes[0] != 2 || short.Bins[1].Covered != (4+2)*step ||
+		short.Bins[1].Samples != 2 {
+		t.Errorf("sum: bins of %d µs, first two %+v %+v", short.BinMicros, short.Bins[0],
+			short.Bins[1])
+	}
+
+	// Added the other way round, the finer profile is widened in a copy.
+	if err := got.Add(q.Profile); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got.Bins, short.Bins) {
+		t.Errorf("the sum depends on the order of adding")
+	}
+	if b := q.Profile.Bins; len(b) != 6 || q.Profile.BinMicros != step || b[1].Spikes[0] != 1 {
+		t.Errorf("adding changed the profile added: %d bins of %d µs", len(b),
+			q.Profile.BinMicros)
+	}
+}
+
+// TestRatioUndefined prices every operation at 0 pJ, which leaves the energy ratio
+// undefined: null in JSON, which must still be written, and n/a in text.
+func TestRatioUndefined(t *testing.T) {
+	s, err := handmade(t).Summarize(Costs{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := json.Marshal(s)
+	if err != nil {
+		t.Fatalf("JSON of a profile priced at 0 pJ: %v", err)
+	}
+	if !strings.Contains(string(data), `"ratio":null`) {
+		t.Errorf("JSON lacks a null energy ratio: %s", data)
+	}
+	var back Summary
+	if err := json.Unmarshal(data, &back); err != nil {
+		t.Fatal(err)
+	}
+	if !math.IsNaN(float64(back.Energy.Ratio)) || back.Work.SynapticRatio != s.Work.SynapticRatio {
+		t.Errorf("read back: energy ratio %v, synaptic ratio %v; want NaN and %v",
+			back.Energy.Ratio, back.Work.SynapticRatio, s.Work.SynapticRatio)
+	}
+	var text bytes.Buffer
+	if err := s.WriteText(&text); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text.String(), "(ratio n/a)") {
+		t.Errorf("text lacks the undefined ratio:\n%s", text.String())
 	}
 }

@@ -1,9 +1,11 @@
 package profile
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 )
 
 // Costs prices the operations of the energy estimate, in picojoules.
@@ -33,6 +35,37 @@ func (c Costs) Validate() error {
 const Caveat = "The estimate counts only synaptic operations. It leaves out memory " +
 	"traffic (reading weights and states usually costs more than the arithmetic), " +
 	"membrane updates and, in event mode, the event queue; those are counted beside it."
+
+// Ratio is a ratio of counts or energies, NaN or infinite when its denominator is 0, as
+// when an operation is priced at 0 pJ. Such a ratio is null in JSON and "n/a" in text.
+type Ratio float64
+
+// String formats r with four decimals, or as "n/a" when it is not a finite number.
+func (r Ratio) String() string {
+	if !r.finite() {
+		return "n/a"
+	}
+	return strconv.FormatFloat(float64(r), 'f', 4, 64)
+}
+
+// MarshalJSON writes r as a JSON number, or as null when it is not a finite number.
+func (r Ratio) MarshalJSON() ([]byte, error) {
+	if !r.finite() {
+		return []byte("null"), nil
+	}
+	return json.Marshal(float64(r))
+}
+
+// UnmarshalJSON reads a JSON number into r, and null as NaN.
+func (r *Ratio) UnmarshalJSON(data []byte) error {
+	if string(data) == "null" {
+		*r = Ratio(math.NaN())
+		return nil
+	}
+	return json.Unmarshal(data, (*float64)(r))
+}
+
+func (r Ratio) finite() bool { return !math.IsNaN(float64(r)) && !math.IsInf(float64(r), 0) }
 
 // Summary is what a profile shows: its counts and the figures derived from them.
 type Summary struct {
@@ -92,8 +125,8 @@ type WorkSummary struct {
 	Queued         int64 `json:"queued_events"`
 	// SynapticRatio is the synaptic operations performed (accumulates and MACs) over the
 	// dense MACs, and UpdateRatio the membrane updates over the clocked ones.
-	SynapticRatio float64 `json:"synaptic_ratio"`
-	UpdateRatio   float64 `json:"update_ratio"`
+	SynapticRatio Ratio `json:"synaptic_ratio"`
+	UpdateRatio   Ratio `json:"update_ratio"`
 }
 
 // EnergySummary is the energy estimate, in picojoules.
@@ -102,16 +135,19 @@ type EnergySummary struct {
 	Engine float64 `json:"engine_pj"`
 	Dense  float64 `json:"dense_pj"`
 	// Ratio is Engine / Dense.
-	Ratio  float64 `json:"ratio"`
-	Caveat string  `json:"caveat"`
+	Ratio  Ratio  `json:"ratio"`
+	Caveat string `json:"caveat"`
 }
 
 // BinSummary describes one time bin.
 type BinSummary struct {
 	Start   int64 `json:"start_us"`
 	Samples int64 `json:"samples"`
+	// Covered is the time of the samples within the bin, in µs summed over them.
+	Covered int64 `json:"covered_us"`
 	// Spikes counts each layer's spikes, input first; Rates gives them in spikes per
-	// second per sample, so that Rates[0] is the input event rate.
+	// second of the samples' time within the bin, so that Rates[0] is the input event
+	// rate.
 	Spikes []int64   `json:"spikes"`
 	Rates  []float64 `json:"rates"`
 }
@@ -176,20 +212,19 @@ func (p *Profile) Summarize(costs Costs) (*Summary, error) {
 
 	w := &s.Work
 	w.Queued = p.Queued
-	w.SynapticRatio = float64(w.Accumulates+w.MACs) / float64(w.DenseMACs)
-	w.UpdateRatio = float64(w.Updates) / float64(w.ClockedUpdates)
+	w.SynapticRatio = Ratio(float64(w.Accumulates+w.MACs) / float64(w.DenseMACs))
+	w.UpdateRatio = Ratio(float64(w.Updates) / float64(w.ClockedUpdates))
 	s.Energy = EnergySummary{Costs: costs,
 		Engine: float64(w.Accumulates)*costs.AC + float64(w.MACs)*costs.MAC,
 		Dense:  float64(w.DenseMACs) * costs.MAC, Caveat: Caveat}
-	s.Energy.Ratio = s.Energy.Engine / s.Energy.Dense
+	s.Energy.Ratio = Ratio(s.Energy.Engine / s.Energy.Dense)
 
-	width := float64(p.BinMicros) / 1e6
 	for k, b := range p.Bins {
-		bs := BinSummary{Start: int64(k) * p.BinMicros, Samples: b.Samples, Spikes: b.Spikes,
-			Rates: make([]float64, nl)}
-		if b.Samples > 0 {
+		bs := BinSummary{Start: int64(k) * p.BinMicros, Samples: b.Samples, Covered: b.Covered,
+			Spikes: b.Spikes, Rates: make([]float64, nl)}
+		if b.Covered > 0 {
 			for l, v := range b.Spikes {
-				bs.Rates[l] = float64(v) / float64(b.Samples) / width
+				bs.Rates[l] = float64(v) / (float64(b.Covered) / 1e6)
 			}
 		}
 		s.Bins = append(s.Bins, bs)

@@ -46,9 +46,9 @@ func (s *Summary) WriteText(w io.Writer) error {
 	fmt.Fprintln(tw, "work into\taccumulates\tMACs\tdense MACs\tratio\tmembrane updates\t"+
 		"clocked updates\tratio\t")
 	row := func(name string, w Work, dense, clocked int64) {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.4f\t%d\t%d\t%.4f\t\n", name, w.Accumulates,
-			w.MACs, dense, float64(w.Accumulates+w.MACs)/float64(dense), w.Updates, clocked,
-			float64(w.Updates)/float64(clocked))
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%d\t%d\t%s\t\n", name, w.Accumulates,
+			w.MACs, dense, Ratio(float64(w.Accumulates+w.MACs)/float64(dense)), w.Updates,
+			clocked, Ratio(float64(w.Updates)/float64(clocked)))
 	}
 	for _, l := range s.Layers[1:] {
 		row(l.Name, l.Work, l.DenseMACs, l.ClockedUpdates)
@@ -60,7 +60,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 	}
 	e := s.Energy
 	ew.printf("\nenergy estimate: %s by this engine against %s by a dense clocked engine "+
-		"(ratio %.4f),\nat %g pJ per accumulate and %g pJ per MAC.\n", joules(e.Engine),
+		"(ratio %s),\nat %g pJ per accumulate and %g pJ per MAC.\n", joules(e.Engine),
 		joules(e.Dense), e.Ratio, e.Costs.AC, e.Costs.MAC)
 	ew.printf("%s\n", wrap(e.Caveat, 88))
 	return ew.err
@@ -112,17 +112,18 @@ func (s *Summary) WriteLayersCSV(w io.Writer) error {
 }
 
 // WriteBinsCSV writes one CSV row per time bin: its start, the samples that last into
-// it, and per layer the spikes and their rate in spikes per second per sample.
+// it, their time within it summed over them, and per layer the spikes and their rate
+// per second of that time.
 func (s *Summary) WriteBinsCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
-	head := []string{"start_us", "samples"}
+	head := []string{"start_us", "samples", "covered_us"}
 	for _, l := range s.Layers {
 		name := strings.ReplaceAll(l.Name, " ", "")
 		head = append(head, name+"_spikes", name+"_spikes_per_s")
 	}
 	cw.Write(head)
 	for _, b := range s.Bins {
-		rec := []string{itoa(b.Start), itoa(b.Samples)}
+		rec := []string{itoa(b.Start), itoa(b.Samples), itoa(b.Covered)}
 		for l, v := range b.Spikes {
 			rec = append(rec, itoa(v), ftoa(b.Rates[l]))
 		}

@@ -151,9 +151,9 @@ type comparison struct {
 	Same bool `json:"same_spikes"`
 	// SynapticRatio and UpdateRatio are event mode's accumulates and membrane updates
 	// over clocked mode's, and EnergyRatio the same for the energy estimate.
-	SynapticRatio float64 `json:"synaptic_ratio"`
-	UpdateRatio   float64 `json:"update_ratio"`
-	EnergyRatio   float64 `json:"energy_ratio"`
+	SynapticRatio profile.Ratio `json:"synaptic_ratio"`
+	UpdateRatio   profile.Ratio `json:"update_ratio"`
+	EnergyRatio   profile.Ratio `json:"energy_ratio"`
 }
 
 // finish summarises prof, writes its files to --out and runs the comparison, when asked
@@ -200,9 +200,10 @@ func (pf *profiling) compareEngines(like *profile.Profile,
 	}
 	cmp := &comparison{Clocked: ss[0], Event: ss[1], Same: sameSpikes(ps[0], ps[1])}
 	cw, ew := ss[0].Work, ss[1].Work
-	cmp.SynapticRatio = float64(ew.Accumulates+ew.MACs) / float64(cw.Accumulates+cw.MACs)
-	cmp.UpdateRatio = float64(ew.Updates) / float64(cw.Updates)
-	cmp.EnergyRatio = ss[1].Energy.Engine / ss[0].Energy.Engine
+	cmp.SynapticRatio = profile.Ratio(float64(ew.Accumulates+ew.MACs) /
+		float64(cw.Accumulates+cw.MACs))
+	cmp.UpdateRatio = profile.Ratio(float64(ew.Updates) / float64(cw.Updates))
+	cmp.EnergyRatio = profile.Ratio(ss[1].Energy.Engine / ss[0].Energy.Engine)
 	return cmp, nil
 }
 
@@ -268,8 +269,8 @@ func (r *profileReport) print(w io.Writer) {
 		}
 		fmt.Fprintf(w, "same spikes: %s; event queue: %d events\n", same,
 			cmp.Event.Work.Queued)
-		fmt.Fprintf(w, "work, event over clocked: synaptic operations %.4f, membrane "+
-			"updates %.4f, energy estimate %.4f\n", cmp.SynapticRatio, cmp.UpdateRatio,
+		fmt.Fprintf(w, "work, event over clocked: synaptic operations %s, membrane "+
+			"updates %s, energy estimate %s\n", cmp.SynapticRatio, cmp.UpdateRatio,
 			cmp.EnergyRatio)
 	}
 	for _, f := range r.Files {

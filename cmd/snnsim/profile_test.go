@@ -112,7 +112,7 @@ func checkSummary(t *testing.T, what string, s *profile.Summary, sizes []int, bi
 	e, c := s.Energy, s.Energy.Costs
 	engine := float64(w.Accumulates)*c.AC + float64(w.MACs)*c.MAC
 	if !near(e.Engine, engine) || !near(e.Dense, float64(w.DenseMACs)*c.MAC) ||
-		!near(e.Ratio, e.Engine/e.Dense) {
+		!near(float64(e.Ratio), e.Engine/e.Dense) {
 		t.Errorf("%s: energy %v pJ by the engine, %v pJ dense, ratio %v; want %v pJ and "+
 			"%d·%v pJ", what, e.Engine, e.Dense, e.Ratio, engine, w.DenseMACs, c.MAC)
 	}
@@ -386,10 +386,10 @@ func TestProfileCompare(t *testing.T) {
 					ck.Layers[1].Spikes)
 			}
 			cw, ew := ck.Work, ev.Work
-			if !near(cmp.SynapticRatio, float64(ew.Accumulates+ew.MACs)/
+			if !near(float64(cmp.SynapticRatio), float64(ew.Accumulates+ew.MACs)/
 				float64(cw.Accumulates+cw.MACs)) ||
-				!near(cmp.UpdateRatio, float64(ew.Updates)/float64(cw.Updates)) ||
-				!near(cmp.EnergyRatio, ev.Energy.Engine/ck.Energy.Engine) {
+				!near(float64(cmp.UpdateRatio), float64(ew.Updates)/float64(cw.Updates)) ||
+				!near(float64(cmp.EnergyRatio), ev.Energy.Engine/ck.Energy.Engine) {
 				t.Errorf("ratios %v, %v, %v from work %+v and %+v", cmp.SynapticRatio,
 					cmp.UpdateRatio, cmp.EnergyRatio, ew, cw)
 			}
