@@ -163,8 +163,12 @@ func (tc *TrainConfig) Validate() error {
 	return err
 }
 
-// fits reports whether net can run in the engine tc names.
-func (tc *TrainConfig) fits(net *Network) error {
+// Fits reports whether tc is valid, as Validate does, and net can run in the engine it
+// names.
+func (tc *TrainConfig) Fits(net *Network) error {
+	if err := tc.Validate(); err != nil {
+		return err
+	}
 	if tc.Mode == ModeEvent && net.Config.Bias {
 		return ErrEventBias
 	}
@@ -276,7 +280,7 @@ func newWorker(net *Network, tc *TrainConfig, learn bool) *worker {
 	if tc.Mode == ModeEvent {
 		ev, err := newEventSample(net, tc, learn)
 		if err != nil {
-			panic(err) // tc.fits(net) rules this out
+			panic(err) // tc.Fits(net) rules this out
 		}
 		w.ev = ev
 	} else {
@@ -328,10 +332,7 @@ type Trainer struct {
 
 // NewTrainer returns a trainer for net.
 func NewTrainer(net *Network, tc TrainConfig) (*Trainer, error) {
-	if err := tc.Validate(); err != nil {
-		return nil, err
-	}
-	if err := tc.fits(net); err != nil {
+	if err := tc.Fits(net); err != nil {
 		return nil, err
 	}
 	opt, err := optim.New(tc.Optimizer)
@@ -359,10 +360,7 @@ func (tr *Trainer) newWorkers() {
 func (tr *Trainer) SetEngine(ec EngineConfig) error {
 	tc := tr.Config
 	tc.EngineConfig = ec
-	if err := tc.Validate(); err != nil {
-		return err
-	}
-	if err := tc.fits(tr.Net); err != nil {
+	if err := tc.Fits(tr.Net); err != nil {
 		return err
 	}
 	tr.Config = tc
@@ -500,10 +498,7 @@ func EvaluateProfile(ctx context.Context, net *Network, tc TrainConfig, set Data
 // the engine did.
 func evaluateAll(ctx context.Context, net *Network, tc TrainConfig, n int, label func(int) int,
 	show func(w *worker, i int, res *Result) error, prof *profile.Profile) (Stats, error) {
-	if err := tc.Validate(); err != nil {
-		return Stats{}, err
-	}
-	if err := tc.fits(net); err != nil {
+	if err := tc.Fits(net); err != nil {
 		return Stats{}, err
 	}
 	results := make([]Result, n)
