@@ -1,6 +1,7 @@
 package plots_test
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -31,7 +32,7 @@ func ExampleWrite() {
 		return
 	}
 	defer os.RemoveAll(dir)
-	paths, err := plots.Write(s, dir, "run")
+	paths, err := plots.Write(context.Background(), s, dir, "run")
 	if err != nil {
 		fmt.Println(err)
 		return

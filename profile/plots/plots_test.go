@@ -2,6 +2,7 @@ package plots
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"image/png"
 	"io/fs"
@@ -116,7 +117,7 @@ func checkFiles(t *testing.T, s *profile.Summary, dir, prefix string, paths []st
 func TestWrite(t *testing.T) {
 	s := typical(t)
 	dir := t.TempDir()
-	paths, err := Write(s, dir, "run")
+	paths, err := Write(context.Background(), s, dir, "run")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +167,7 @@ func TestEmptyRaster(t *testing.T) {
 			t.Errorf("raster %d: %d panels, want 3", raster, len(f.Panels))
 		}
 		dir := t.TempDir()
-		paths, err := Write(s, dir, "empty")
+		paths, err := Write(context.Background(), s, dir, "empty")
 		if err != nil {
 			t.Fatalf("raster %d: %v", raster, err)
 		}
@@ -181,7 +182,7 @@ func TestSilentAndUniformLayers(t *testing.T) {
 		t.Fatalf("dead neurons %v and %v, want all", s.Layers[1].Dead, s.Layers[2].Dead)
 	}
 	dir := t.TempDir()
-	paths, err := Write(s, dir, "silent")
+	paths, err := Write(context.Background(), s, dir, "silent")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -229,7 +230,7 @@ func TestUnwritable(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, dir := range []string{filepath.Join(t.TempDir(), "missing"), file} {
-		paths, err := Write(s, dir, "run")
+		paths, err := Write(context.Background(), s, dir, "run")
 		if err == nil {
 			t.Fatalf("Write into %s succeeded", dir)
 		}
@@ -268,7 +269,7 @@ func TestBadSummary(t *testing.T) {
 		t.Error("Rates accepted 0 simulated seconds")
 	}
 	dir := t.TempDir()
-	if paths, err := Write(bad, dir, "bad"); err == nil || len(paths) != 0 {
+	if paths, err := Write(context.Background(), bad, dir, "bad"); err == nil || len(paths) != 0 {
 		t.Errorf("Write of a bad summary returned %q, %v", paths, err)
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
@@ -276,5 +277,20 @@ func TestBadSummary(t *testing.T) {
 	}
 	if _, err := Raster(&profile.Summary{}); err == nil {
 		t.Error("Raster accepted a summary of no layers")
+	}
+}
+
+// TestWriteCancelled checks that Write writes nothing once its context is done.
+func TestWriteCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	dir := t.TempDir()
+	paths, err := Write(ctx, typical(t), dir, "run")
+	if !errors.Is(err, context.Canceled) || len(paths) != 0 {
+		t.Errorf("Write after cancel: paths %q, error %v; want none and context.Canceled",
+			paths, err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("Write after cancel left %d files", len(entries))
 	}
 }
