@@ -187,17 +187,17 @@ func eventOptionsFrom(c *cli.Context) (*eventOptions, error) {
 
 // runEvent streams a recording through a network, profiling it when pf is not nil.
 func runEvent(c *cli.Context, pf *profiling) error {
+	path := c.String("input")
+	if path == "" {
+		return errors.New("--mode event needs --input FILE, an AEDAT recording, or " +
+			"--dataset mnist or dvsgesture")
+	}
 	o, err := eventOptionsFrom(c)
 	if err != nil {
 		return err
 	}
 	if pf != nil && pf.raster != 0 {
-		return fmt.Errorf("--raster %d: a recording is one sample, sample 0",
-			pf.raster)
-	}
-	path := c.String("input")
-	if path == "" {
-		return errors.New("--mode event needs --input FILE, an AEDAT recording")
+		return fmt.Errorf("--raster %d: a recording is one sample, sample 0", pf.raster)
 	}
 	labelPath, err := labelFile(c, path)
 	if err != nil {
@@ -387,6 +387,9 @@ func runEvent(c *cli.Context, pf *profiling) error {
 		}
 		if sum.Profile, err = pf.finish(prof, compare, ec); err != nil {
 			return err
+		}
+		if err := pf.write(c.Context, sum.Profile); err != nil {
+			fault = errors.Join(fault, err)
 		}
 	}
 

@@ -129,10 +129,70 @@ func profilingFrom(c *cli.Context) (*profiling, error) {
 			return nil, fmt.Errorf("--%s %v must be a number of pJ, at least 0", f, v)
 		}
 	}
-	if fi, err := os.Stat(p.out); err == nil && !fi.IsDir() {
-		return nil, fmt.Errorf("--out %s is a file, not a folder", p.out)
+	if p.out != "" {
+		if err := checkOut(p.out); err != nil {
+			return nil, err
+		}
 	}
 	return p, nil
+}
+
+// checkOut reports whether the files of a profile can be written to the folder out,
+// before any time is spent on the run: out, or the folder it would be made in, must be
+// writable, and none of the files may be a folder.
+func checkOut(out string) error {
+	fi, err := os.Stat(out)
+	switch {
+	case err == nil && !fi.IsDir():
+		return fmt.Errorf("--out %s is a file, not a folder", out)
+	case err == nil:
+		for _, name := range outFiles() {
+			path := filepath.Join(out, name)
+			if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+				return fmt.Errorf("--out: %s is a folder, where a file of the profile goes",
+					path)
+			}
+		}
+	}
+	dir := out
+	for {
+		if _, err := os.Stat(dir); err == nil || filepath.Dir(dir) == dir {
+			break
+		}
+		dir = filepath.Dir(dir)
+	}
+	f, err := os.CreateTemp(dir, ".snnsim-check*")
+	if err != nil {
+		return fmt.Errorf("--out %s: cannot write in %s: %w", out, dir, unwrapPath(err))
+	}
+	f.Close()
+	return os.Remove(f.Name())
+}
+
+// outFiles names the files a profile writes to --out.
+func outFiles() []string {
+	return append([]string{"profile-layers.csv", "profile-bins.csv"},
+		plots.Files("profile")...)
+}
+
+// check reports, before any time is spent on the run, whether net and tc can be
+// profiled as asked: with --compare, both engines must run them on the step grid, and
+// in clocked mode, where spikes come only at steps, the bins must hold whole steps.
+func (pf *profiling) check(net *engine.Network, tc engine.TrainConfig) error {
+	if tc.Mode != engine.ModeEvent && pf.bin%tc.StepMicros != 0 {
+		return fmt.Errorf("--profile-bin %d is not a multiple of the step Δ = %d µs, at "+
+			"which clocked mode spikes", pf.bin, tc.StepMicros)
+	}
+	if !pf.compare {
+		return nil
+	}
+	for _, mode := range []string{engine.ModeClocked, engine.ModeEvent} {
+		tc.Mode, tc.GridInput = mode, true
+		if err := tc.Fits(net); err != nil {
+			return fmt.Errorf("--compare runs both engines: %w", err)
+		}
+	}
+	return nil
 }
 
 // profileReport is the profile of a run and, with --compare, of both engines.
@@ -140,6 +200,9 @@ type profileReport struct {
 	*profile.Summary
 	Compare *comparison `json:"compare,omitempty"`
 	Files   []string    `json:"files,omitempty"`
+	// Bin is the width of the time bins asked for, in µs: less than BinMicros when
+	// the bins were widened to keep at most profile.MaxBins of them.
+	Bin int64 `json:"bin_asked_us"`
 }
 
 // comparison is the profile of the same input, on the step grid, in both engines.
@@ -156,8 +219,8 @@ type comparison struct {
 	EnergyRatio   profile.Ratio `json:"energy_ratio"`
 }
 
-// finish summarises prof, writes its files to --out and runs the comparison, when asked
-// for. evaluate runs the same input through an engine on the step grid.
+// finish summarises prof and runs the comparison, when asked for. evaluate runs the same
+// input through an engine on the step grid.
 func (pf *profiling) finish(prof *profile.Profile,
 	evaluate func(ec engine.EngineConfig, p *profile.Profile) error,
 	ec engine.EngineConfig) (*profileReport, error) {
@@ -165,15 +228,13 @@ func (pf *profiling) finish(prof *profile.Profile,
 	if err != nil {
 		return nil, err
 	}
-	rep := &profileReport{Summary: s}
+	rep := &profileReport{Summary: s, Bin: pf.bin}
+	if rep.Bin == 0 {
+		rep.Bin = s.StepMicros
+	}
 	if pf.compare {
 		if rep.Compare, err = pf.compareEngines(prof, evaluate, ec); err != nil {
 			return nil, fmt.Errorf("--compare: %w", err)
-		}
-	}
-	if pf.out != "" {
-		if rep.Files, err = pf.write(s); err != nil {
-			return nil, fmt.Errorf("--out: %w", err)
 		}
 	}
 	return rep, nil
@@ -222,28 +283,56 @@ func sameSpikes(a, b *profile.Profile) bool {
 	return true
 }
 
-// write writes the CSV files and the pictures of s to --out and returns their paths.
-func (pf *profiling) write(s *profile.Summary) ([]string, error) {
-	if err := os.MkdirAll(pf.out, 0o777); err != nil {
-		return nil, err
+// write writes the CSV files and the pictures of rep to --out, when it is set, and lists
+// them in rep.Files. It writes them into a temporary folder within --out and moves them
+// in at the end, so that an error or Ctrl-C on the way leaves --out as it was.
+func (pf *profiling) write(ctx context.Context, rep *profileReport) error {
+	if pf.out == "" {
+		return nil
 	}
-	var files []string
+	_, err := os.Stat(pf.out)
+	made := err != nil // whether --out is made here, and so to be removed on failure
+	if err := os.MkdirAll(pf.out, 0o777); err != nil {
+		return fmt.Errorf("--out: %w", err)
+	}
+	tmp, err := os.MkdirTemp(pf.out, ".snnsim-profile*")
+	if err != nil {
+		return fmt.Errorf("--out: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	if err := writeFiles(ctx, rep.Summary, tmp); err != nil {
+		if made {
+			os.RemoveAll(pf.out)
+		}
+		return interruption(fmt.Errorf("--out %s: %w", pf.out, err),
+			"while writing --out %s; it is as it was", pf.out)
+	}
+	for _, name := range outFiles() {
+		path := filepath.Join(pf.out, name)
+		if err := os.Rename(filepath.Join(tmp, name), path); err != nil {
+			return fmt.Errorf("--out: %w", err)
+		}
+		rep.Files = append(rep.Files, path)
+	}
+	return nil
+}
+
+// writeFiles writes the files of s, outFiles, into dir.
+func writeFiles(ctx context.Context, s *profile.Summary, dir string) error {
 	for _, f := range []struct {
 		name  string
 		write func(io.Writer) error
 	}{{"profile-layers.csv", s.WriteLayersCSV}, {"profile-bins.csv", s.WriteBinsCSV}} {
 		var b bytes.Buffer
 		if err := f.write(&b); err != nil {
-			return nil, err
+			return err
 		}
-		path := filepath.Join(pf.out, f.name)
-		if err := os.WriteFile(path, b.Bytes(), 0o666); err != nil {
-			return nil, err
+		if err := os.WriteFile(filepath.Join(dir, f.name), b.Bytes(), 0o666); err != nil {
+			return unwrapPath(err)
 		}
-		files = append(files, path)
 	}
-	pics, err := plots.Write(s, pf.out, "profile")
-	return append(files, pics...), err
+	_, err := plots.Write(ctx, s, dir, "profile")
+	return err
 }
 
 // print writes the profile as text, after the run's summary.
@@ -272,6 +361,10 @@ func (r *profileReport) print(w io.Writer) {
 		fmt.Fprintf(w, "work, event over clocked: synaptic operations %s, membrane "+
 			"updates %s, energy estimate %s\n", cmp.SynapticRatio, cmp.UpdateRatio,
 			cmp.EnergyRatio)
+	}
+	if r.Bin != r.BinMicros {
+		fmt.Fprintf(w, "time bins of %d µs, widened from the %d µs asked for to keep at "+
+			"most %d\n", r.BinMicros, r.Bin, profile.MaxBins)
 	}
 	for _, f := range r.Files {
 		fmt.Fprintf(w, "wrote %s\n", f)

@@ -3,8 +3,10 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"image/png"
 	"math"
 	"os"
@@ -470,6 +472,10 @@ func TestProfileErrors(t *testing.T) {
 	if err := os.WriteFile(file, []byte("keep"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	blocked := t.TempDir() // a folder where a picture of the profile would go
+	if err := os.Mkdir(filepath.Join(blocked, "profile-rates.svg"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	// Every run is short, in case a check fails to stop it: no training, and few digits.
 	run := []string{"run", "--epochs", "0", "--test-limit", "20"}
 	prof := []string{"profile", "--test-limit", "20"}
@@ -492,6 +498,14 @@ func TestProfileErrors(t *testing.T) {
 		{append(prof, "--profile-bin", "-1"), "--profile-bin -1"},
 		{append(prof, "--out", file), "--out"},
 		{append(prof, "--out", ""), "--out needs a folder"},
+		{append(prof, "--out", blocked), "profile-rates.svg is a folder, where a file"},
+		{append(prof, "--profile-bin", "1500"), "--profile-bin 1500 is not a multiple of " +
+			"the step Δ = 1000 µs"},
+		{append(prof, "--encoding", "rate", "--compare"), "--compare runs both engines: " +
+			"engine: event mode takes spikes"},
+		{append(prof, "--bias", "--compare"), "does not run networks with biases"},
+		{[]string{"profile", "--mode", "event", "--test-limit", "5"},
+			"--mode event needs --input FILE, an AEDAT recording, or --dataset"},
 		{append(prof, "--epochs", "1"), "flag provided but not defined: -epochs"},
 	} {
 		stdout, stderr, status := snnsim(t, c.args...)
@@ -506,6 +520,91 @@ func TestProfileErrors(t *testing.T) {
 	}
 	if data, err := os.ReadFile(file); err != nil || string(data) != "keep" {
 		t.Errorf("--out %s: the file now holds %q, %v", file, data, err)
+	}
+
+	// A comparison that cannot run is refused before training, not after it.
+	save := filepath.Join(t.TempDir(), "net.snn")
+	_, stderr, status := snnsim(t, "run", "--epochs", "1", "--train-limit", "20",
+		"--test-limit", "20", "--save", save, "--profile", "--compare", "--encoding", "rate")
+	if _, err := os.Stat(save); status != 1 || err == nil {
+		t.Errorf("--compare with rate input: status %d, %s; checkpoint written: %v", status,
+			stderr, err == nil)
+	}
+}
+
+// TestProfileUndefinedRatios prices every operation at 0 pJ, and compares engines that
+// do no synaptic work at all, which leaves ratios over zero: the JSON must still be
+// written, with those ratios null.
+func TestProfileUndefinedRatios(t *testing.T) {
+	p := decodeRun[profiled](t, "profile", "--test-limit", "5", "--pj-ac", "0", "--pj-mac",
+		"0", "--gain", "1e-30", "--compare").Profile
+	if !math.IsNaN(float64(p.Energy.Ratio)) || !math.IsNaN(float64(p.Compare.SynapticRatio)) {
+		t.Errorf("energy ratio %v, synaptic ratio of the engines %v; want both null",
+			p.Energy.Ratio, p.Compare.SynapticRatio)
+	}
+	if p.Work.Accumulates != 0 || p.Compare.UpdateRatio <= 0 {
+		t.Errorf("%d accumulates without input, update ratio %v", p.Work.Accumulates,
+			p.Compare.UpdateRatio)
+	}
+}
+
+// TestProfileWidened profiles the real recording in bins of 1 µs, which would be 177,000
+// of them: they widen to keep at most profile.MaxBins, and still hold every spike.
+func TestProfileWidened(t *testing.T) {
+	p := decodeRun[profiled](t, "profile", "--mode", "event", "--input", davis346,
+		"--profile-bin", "1").Profile
+	var in int64
+	for _, b := range p.Bins {
+		in += b.Spikes[0]
+	}
+	if p.Bin != 1 || p.BinMicros != 16 || len(p.Bins) > profile.MaxBins || in != 117667 {
+		t.Errorf("bins of %d µs asked for: %d of %d µs, with %d input spikes; want bins "+
+			"of 16 µs, at most %d, with all 117667", p.Bin, len(p.Bins), p.BinMicros, in,
+			profile.MaxBins)
+	}
+	stdout, _, _ := snnsim(t, "profile", "--mode", "event", "--input", davis346,
+		"--profile-bin", "1", "--quiet")
+	if !strings.Contains(stdout, "time bins of 16 µs, widened from the 1 µs asked for") {
+		t.Errorf("the text does not say the bins were widened:\n%s", stdout)
+	}
+}
+
+// TestWriteInterrupted stops the writing of --out before it begins, as Ctrl-C does, and
+// checks that the folder keeps what it held.
+func TestWriteInterrupted(t *testing.T) {
+	p := profile.New("clocked", []int{1, 1}, []int{1}, 1000, 0, 0)
+	r := p.Recorder()
+	r.Begin(0, 0)
+	r.Spikes(0, 0, []int32{0})
+	r.End(2)
+	s, err := r.Profile.Summarize(profile.DefaultCosts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	old := filepath.Join(dir, "profile-layers.csv")
+	if err := os.WriteFile(old, []byte("keep"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	rep := &profileReport{Summary: s}
+	err = (&profiling{out: dir}).write(ctx, rep)
+	if !errors.Is(err, errInterrupted) || len(rep.Files) != 0 {
+		t.Errorf("write after Ctrl-C: %v, files %q; want an interruption and none", err,
+			rep.Files)
+	}
+	entries, _ := os.ReadDir(dir)
+	if data, _ := os.ReadFile(old); len(entries) != 1 || string(data) != "keep" {
+		t.Errorf("the folder holds %d entries, and %s holds %q", len(entries), old, data)
+	}
+
+	gone := filepath.Join(t.TempDir(), "new")
+	if err := (&profiling{out: gone}).write(ctx, rep); !errors.Is(err, errInterrupted) {
+		t.Errorf("write into a new folder after Ctrl-C: %v", err)
+	}
+	if _, err := os.Stat(gone); err == nil {
+		t.Errorf("an interrupted write left the new folder %s", gone)
 	}
 }
 

@@ -218,6 +218,9 @@ func run(c *cli.Context) error {
 	}
 	var prof *profile.Profile
 	if pf != nil {
+		if err := pf.check(tr.Net, tr.Config); err != nil {
+			return err
+		}
 		if pf.raster >= data.testLen() {
 			return fmt.Errorf("--raster %d: the test set has %d samples, from 0",
 				pf.raster, data.testLen())
@@ -249,6 +252,7 @@ func run(c *cli.Context) error {
 		return interruption(err, "while testing")
 	}
 	testTime := time.Since(t0)
+	var outErr error // from writing --out, reported after the summary
 	if pf != nil {
 		compare := func(ec engine.EngineConfig, p *profile.Profile) error {
 			tc := tr.Config
@@ -259,6 +263,7 @@ func run(c *cli.Context) error {
 		if sum.Profile, err = pf.finish(prof, compare, tr.Config.EngineConfig); err != nil {
 			return err
 		}
+		outErr = pf.write(c.Context, sum.Profile)
 	}
 
 	sum.EpochsTotal = tr.Epoch
@@ -280,7 +285,10 @@ func run(c *cli.Context) error {
 			}
 		}
 	}
-	return report(c, sum, sum.print)
+	if err := report(c, sum, sum.print); err != nil {
+		return err
+	}
+	return outErr
 }
 
 // trainEpochs trains for the given number of epochs, checkpointing to save (if not empty)
