@@ -11,9 +11,9 @@
 // neuron, so a spike from neuron i adds the single contiguous row Wᵀ[i,:] to the target's
 // current. Delivery therefore costs O(fan-out) per spike and nothing for a silent neuron.
 //
-// Trace is the eligibility that clocked training uses. For a synapse from i to j, ∂U_j(t)/∂W_ji, with the
-// reset treated as a constant, is the presynaptic spike train passed through the same
-// filter as the membrane:
+// Trace is the eligibility that clocked training uses. For a synapse from i to j,
+// ∂U_j(t)/∂W_ji, with the reset treated as a constant, is the presynaptic spike train
+// passed through the same filter as the membrane:
 //
 //	P(t+1) = α·P(t) + Q(t)
 //	Q(t+1) = S(t)

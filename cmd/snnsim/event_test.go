@@ -403,7 +403,8 @@ func TestRunEventInterrupt(t *testing.T) {
 	}
 	err = cmd.Wait()
 	ee, ok := err.(*exec.ExitError)
-	if !ok || ee.ExitCode() != exitInterrupted || !strings.Contains(stderr.String(), "interrupted after") {
+	if !ok || ee.ExitCode() != exitInterrupted ||
+		!strings.Contains(stderr.String(), "interrupted after") {
 		t.Fatalf("after SIGINT: %v, stderr %q; want status %d", err, stderr.String(),
 			exitInterrupted)
 	}
