@@ -16,9 +16,10 @@
 //
 // with S the layer's spikes, B the steps × neurons with a spike (S itself, unless input
 // spikes come closer together than a step) and N its neurons. A neuron is dead if it
-// never fires, and saturated if it fires in every step. Summarize also sets the work
-// performed against what a dense clocked engine would do on the same input:
-// steps·fan-in·N multiply-accumulates and steps·N membrane updates per layer. An energy
-// estimate prices the operations at stated costs (Costs); it leaves out memory traffic
-// and neuron updates, which are reported beside it.
+// never fires, and saturated if it fires in every step from its layer's first spike to
+// the end of every sample: a layer cannot fire before spikes reach it. Summarize also
+// sets the work performed against what a dense clocked engine would do on the same
+// input: steps·fan-in·N multiply-accumulates and steps·N membrane updates per layer. An
+// energy estimate prices the operations at stated costs (Costs); it leaves out memory
+// traffic and neuron updates, which are reported beside it.
 package profile

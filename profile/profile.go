@@ -76,6 +76,11 @@ type Layer struct {
 	Busy []int64 `json:"neuron_steps_firing"`
 	// Active sums, over the samples, the neurons that fired in each.
 	Active int64 `json:"active"`
+	// Open sums, over the samples, the steps from the layer's first spike to the end
+	// of the sample: all the steps of a sample in which it stays silent. A neuron
+	// that fires in all of them, Busy equal to Open, is saturated. The steps before a
+	// layer's first spike do not count, because spikes take steps to reach it.
+	Open int64 `json:"steps_open"`
 	// Work is what the engine did on the layer; zero for the input.
 	Work Work `json:"work"`
 }
@@ -153,6 +158,7 @@ func (p *Profile) Add(q *Profile) error {
 		a, b := &p.Layers[l], &q.Layers[l]
 		a.Spikes += b.Spikes
 		a.Active += b.Active
+		a.Open += b.Open
 		a.Work.Add(b.Work)
 		for j, v := range b.Neuron {
 			a.Neuron[j] += v
@@ -231,6 +237,7 @@ type Recorder struct {
 	raster bool
 	n      int64     // the samples begun
 	steps  int64     // the steps of the sample so far: 1 + the last in which a spike came
+	first  []int64   // per layer, the first step of the sample it fired in; −1 for none
 	seen   [][]int64 // per layer and neuron, the number of the sample it last fired in
 	step   [][]int64 // per layer and neuron, 1 + the step it last fired in
 }
@@ -242,6 +249,7 @@ func (p *Profile) Recorder() *Recorder {
 		r.seen = append(r.seen, make([]int64, n))
 		r.step = append(r.step, make([]int64, n))
 	}
+	r.first = make([]int64, len(p.Sizes))
 	return r
 }
 
@@ -251,6 +259,9 @@ func (r *Recorder) Begin(sample int, origin int64) {
 	r.raster = sample == r.Profile.RasterSample
 	r.n++
 	r.steps = 0
+	for l := range r.first {
+		r.first[l] = -1
+	}
 }
 
 // Spikes records that the neurons of layer layer (0 for the input) fire at t µs.
@@ -261,6 +272,9 @@ func (r *Recorder) Spikes(t int64, layer int, neurons []int32) {
 	dt := max(t-r.origin, 0)
 	k := dt/p.StepMicros + 1
 	r.steps = max(r.steps, k)
+	if f := r.first[layer]; f < 0 || k-1 < f {
+		r.first[layer] = k - 1
+	}
 	seen, step := r.seen[layer], r.step[layer]
 	for _, j := range neurons {
 		lay.Neuron[j]++
@@ -305,6 +319,9 @@ func (r *Recorder) End(steps int64) {
 	steps = max(steps, r.steps)
 	p.Samples++
 	p.Steps += steps
+	for l, f := range r.first {
+		p.Layers[l].Open += steps - max(f, 0)
+	}
 	end := steps * p.StepMicros
 	if end > 0 {
 		p.bin(end - 1) // widens the bins, if they must, before they are counted

@@ -17,10 +17,11 @@ const tol = 1e-12
 // handmade records two samples of 4 steps of 1 ms through a 3-2-1 network:
 //
 //	sample 0: input 0 at 0 and 300 µs (one step), input 1 at 1 ms; hidden 0 at every
-//	          step; output 0 at 2 ms
-//	sample 1: input 0 at 0; hidden 0 at every step
+//	          step; output 0 at 2 and 3 ms
+//	sample 1: input 0 at 0; hidden 0 at every step; output 0 at 1, 2 and 3 ms
 //
-// Input 2 and hidden 1 never fire.
+// Input 2 and hidden 1 never fire. Output 0 fires in every step from the output layer's
+// first spike, and so is saturated.
 func handmade(t *testing.T) *Profile {
 	t.Helper()
 	p := New("event", []int{3, 2, 1}, []int{3, 2}, 1000, 2000, 0)
@@ -33,11 +34,15 @@ func handmade(t *testing.T) *Profile {
 		r.Spikes(10_000+k*1000, 1, []int32{0})
 	}
 	r.Spikes(12_000, 2, []int32{0})
+	r.Spikes(13_000, 2, []int32{0})
 	r.End(4)
 	r.Begin(1, 0)
 	r.Spikes(0, 0, []int32{0})
 	for k := range int64(4) {
 		r.Spikes(k*1000, 1, []int32{0})
+		if k > 0 {
+			r.Spikes(k*1000, 2, []int32{0})
+		}
 	}
 	r.End(4)
 	r.Profile.Layers[1].Work = Work{Accumulates: 10, Updates: 12}
@@ -54,20 +59,20 @@ func TestRecorder(t *testing.T) {
 		t.Errorf("%d samples of %d steps, want 2 of 8", p.Samples, p.Steps)
 	}
 	want := []Layer{
-		{Spikes: 4, Neuron: []int64{3, 1, 0}, Busy: []int64{2, 1, 0}, Active: 3},
-		{Spikes: 8, Neuron: []int64{8, 0}, Busy: []int64{8, 0}, Active: 2},
-		{Spikes: 1, Neuron: []int64{1}, Busy: []int64{1}, Active: 1},
+		{Spikes: 4, Neuron: []int64{3, 1, 0}, Busy: []int64{2, 1, 0}, Active: 3, Open: 8},
+		{Spikes: 8, Neuron: []int64{8, 0}, Busy: []int64{8, 0}, Active: 2, Open: 8},
+		{Spikes: 5, Neuron: []int64{5}, Busy: []int64{5}, Active: 2, Open: 2 + 3},
 	}
 	for l, w := range want {
 		g := p.Layers[l]
 		if g.Spikes != w.Spikes || !slices.Equal(g.Neuron, w.Neuron) ||
-			!slices.Equal(g.Busy, w.Busy) || g.Active != w.Active {
+			!slices.Equal(g.Busy, w.Busy) || g.Active != w.Active || g.Open != w.Open {
 			t.Errorf("layer %d: got %+v, want %+v", l, g, w)
 		}
 	}
 	// Bins of 2 ms: both samples last into both bins.
-	bins := []Bin{{Samples: 2, Covered: 4000, Spikes: []int64{4, 4, 0}},
-		{Samples: 2, Covered: 4000, Spikes: []int64{0, 4, 1}}}
+	bins := []Bin{{Samples: 2, Covered: 4000, Spikes: []int64{4, 4, 1}},
+		{Samples: 2, Covered: 4000, Spikes: []int64{0, 4, 4}}}
 	if len(p.Bins) != 2 {
 		t.Fatalf("%d bins, want 2", len(p.Bins))
 	}
@@ -78,7 +83,7 @@ func TestRecorder(t *testing.T) {
 		}
 	}
 	want0 := []Spike{{0, 0, 0}, {300, 0, 0}, {1000, 0, 1}, {0, 1, 0}, {1000, 1, 0},
-		{2000, 1, 0}, {3000, 1, 0}, {2000, 2, 0}}
+		{2000, 1, 0}, {3000, 1, 0}, {2000, 2, 0}, {3000, 2, 0}}
 	if !slices.Equal(p.Raster, want0) {
 		t.Errorf("raster %v, want %v", p.Raster, want0)
 	}
@@ -101,7 +106,8 @@ func TestSummarize(t *testing.T) {
 		{"input active", s.Layers[0].Active, 3.0 / 6},
 		{"hidden sparsity", s.Layers[1].Sparsity, 1 - 8.0/16},
 		{"hidden active", s.Layers[1].Active, 2.0 / 4},
-		{"output rate", s.Layers[2].RateHz, 1 / seconds},
+		{"output rate", s.Layers[2].RateHz, 5 / seconds},
+		{"output sparsity", s.Layers[2].Sparsity, 1 - 5.0/8},
 		{"channels firing", s.Input.Fraction, 2.0 / 3},
 		{"input events/s", s.Input.EventsPerSecond, 4 / seconds},
 		{"synaptic ratio", float64(s.Work.SynapticRatio), 19.0 / (8*3*2 + 8*2*1)},
@@ -116,7 +122,7 @@ func TestSummarize(t *testing.T) {
 		}
 	}
 	for l, c := range []struct{ dead, saturated []int }{
-		{[]int{2}, nil}, {[]int{1}, []int{0}}, {nil, nil},
+		{[]int{2}, nil}, {[]int{1}, []int{0}}, {nil, []int{0}},
 	} {
 		got := s.Layers[l]
 		if !slices.Equal(got.Dead, c.dead) || !slices.Equal(got.Saturated, c.saturated) {
@@ -168,7 +174,7 @@ func TestSummarizeErrors(t *testing.T) {
 		t.Errorf("empty profile: %v, want ErrEmpty", err)
 	}
 	for _, c := range []Costs{{AC: -1, MAC: 1}, {AC: 1, MAC: math.NaN()},
-		{AC: math.Inf(1), MAC: 1}} {
+		{AC: math.Inf(1), MAC: 1}, {AC: 1, MAC: MaxCost * 2}} {
 		if _, err := handmade(t).Summarize(c); err == nil {
 			t.Errorf("costs %+v: no error", c)
 		}

@@ -20,12 +20,16 @@ type Costs struct {
 // with its add 4.6 pJ.
 var DefaultCosts = Costs{AC: 0.9, MAC: 4.6}
 
-// Validate reports costs that are not finite numbers at least 0.
+// MaxCost bounds the energy of one operation, in pJ: a microjoule, far above any
+// circuit's, and low enough that no run's estimate overflows.
+const MaxCost = 1e6
+
+// Validate reports costs that are not numbers from 0 to MaxCost.
 func (c Costs) Validate() error {
 	for _, v := range []float64{c.AC, c.MAC} {
-		if !(v >= 0) || math.IsInf(v, 0) {
-			return fmt.Errorf("profile: energy per operation %v pJ must be a number, at "+
-				"least 0", v)
+		if !(v >= 0 && v <= MaxCost) {
+			return fmt.Errorf("profile: energy per operation %v pJ must be a number "+
+				"from 0 to %g", v, float64(MaxCost))
 		}
 	}
 	return nil
@@ -95,7 +99,8 @@ type LayerSummary struct {
 	// fraction of neurons that fire in a sample.
 	Sparsity float64 `json:"activation_sparsity"`
 	Active   float64 `json:"active_fraction"`
-	// Dead lists the neurons that never fired, Saturated those that fired at every step.
+	// Dead lists the neurons that never fired, Saturated those that fired at every step
+	// from the layer's first spike to the end of every sample.
 	Dead      []int `json:"dead"`
 	Saturated []int `json:"saturated"`
 	// Work is what the engine did; DenseMACs and ClockedUpdates are what a dense
@@ -188,7 +193,7 @@ func (p *Profile) Summarize(costs Costs) (*Summary, error) {
 			switch {
 			case v == 0:
 				ls.Dead = append(ls.Dead, j)
-			case v >= p.Steps:
+			case v >= lay.Open:
 				ls.Saturated = append(ls.Saturated, j)
 			}
 		}

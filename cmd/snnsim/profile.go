@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -125,8 +124,9 @@ func profilingFrom(c *cli.Context) (*profiling, error) {
 		return nil, errors.New("--out needs a folder")
 	}
 	for _, f := range []string{"pj-ac", "pj-mac"} {
-		if v := c.Float64(f); !(v >= 0) || math.IsInf(v, 0) {
-			return nil, fmt.Errorf("--%s %v must be a number of pJ, at least 0", f, v)
+		if v := c.Float64(f); !(v >= 0 && v <= profile.MaxCost) {
+			return nil, fmt.Errorf("--%s %v must be a number of pJ from 0 to %g", f, v,
+				float64(profile.MaxCost))
 		}
 	}
 	if p.out != "" {

@@ -495,6 +495,7 @@ func TestProfileErrors(t *testing.T) {
 			"2"}, "--raster 2: a recording is one sample"},
 		{append(prof, "--pj-ac", "-1"), "--pj-ac"},
 		{append(prof, "--pj-mac", "NaN"), "--pj-mac"},
+		{append(prof, "--pj-ac", "1e308"), "--pj-ac 1e+308 must be a number of pJ from 0"},
 		{append(prof, "--profile-bin", "-1"), "--profile-bin -1"},
 		{append(prof, "--out", file), "--out"},
 		{append(prof, "--out", ""), "--out needs a folder"},
