@@ -15,12 +15,9 @@ const listed = 16
 // WriteText writes s as readable tables.
 func (s *Summary) WriteText(w io.Writer) error {
 	ew := &errWriter{w: w}
-	samples := fmt.Sprintf("%d samples", s.Samples)
-	if s.Samples == 1 {
-		samples = "1 sample"
-	}
-	ew.printf("profile · %s mode · %s · %d steps of %d µs (%.3f s simulated)\n\n",
-		s.Mode, samples, s.Steps, s.StepMicros, s.Seconds)
+	ew.printf("profile · %s mode · %s · %s of %d µs (%.3f s simulated)\n\n", s.Mode,
+		Count(s.Samples, "sample", "samples"), Count(s.Steps, "step", "steps"),
+		s.StepMicros, s.Seconds)
 
 	tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "layer\tneurons\tspikes\tspikes/neuron/sample\trate Hz\tsparsity\t"+
@@ -56,7 +53,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 	row("all", s.Work.Work, s.Work.DenseMACs, s.Work.ClockedUpdates)
 	tw.Flush()
 	if s.Mode == "event" {
-		ew.printf("event queue: %d events\n", s.Work.Queued)
+		ew.printf("event queue: %s\n", Count(s.Work.Queued, "event", "events"))
 	}
 	e := s.Energy
 	ew.printf("\nenergy estimate: %s by this engine against %s by a dense clocked engine "+
@@ -64,6 +61,14 @@ func (s *Summary) WriteText(w io.Writer) error {
 		joules(e.Dense), e.Ratio, e.Costs.AC, e.Costs.MAC)
 	ew.printf("%s\n", wrap(e.Caveat, 88))
 	return ew.err
+}
+
+// Count writes n and the noun for one or for many, as fits n.
+func Count(n int64, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 // indices lists neuron indices, abbreviated after the first few.

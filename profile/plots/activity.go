@@ -33,6 +33,8 @@ func Activity(s *profile.Summary) (*Figure, error) {
 		}
 	}
 
+	end := duration(s)
+	axis := axisFor(end)
 	in, lif := newPanel(), newPanel()
 	in.Y.Label.Text = "input (events/s)"
 	lif.Y.Label.Text = "rate per neuron (Hz)"
@@ -43,7 +45,7 @@ func Activity(s *profile.Summary) (*Figure, error) {
 		if l > 0 {
 			per = float64(ls.Neurons)
 		}
-		line, err := plotter.NewLine(steps(s, l, per))
+		line, err := plotter.NewLine(steps(s, axis, l, per))
 		if err != nil {
 			return nil, fmt.Errorf("plots: activity of layer %d: %w", l, err)
 		}
@@ -65,7 +67,7 @@ func Activity(s *profile.Summary) (*Figure, error) {
 		}
 	}
 	panels := []*plot.Plot{in, lif}
-	shareX(panels, 0, duration(s), timeLabel)
+	shareX(panels, axis, end)
 
 	title := "Activity over the sample"
 	if s.Samples > 1 {
@@ -77,17 +79,17 @@ func Activity(s *profile.Summary) (*Figure, error) {
 }
 
 // steps returns the rate of layer l in each bin of s, divided by per, as the points of
-// a line stepping after each: one at the start of each bin, and one at the end of the
-// last.
-func steps(s *profile.Summary, l int, per float64) plotter.XYs {
+// a line stepping after each on the time axis a: one at the start of each bin, and one
+// at the end of the last.
+func steps(s *profile.Summary, a timeAxis, l int, per float64) plotter.XYs {
 	if len(s.Bins) == 0 {
 		return nil
 	}
 	xys := make(plotter.XYs, 0, len(s.Bins)+1)
 	for _, b := range s.Bins {
-		xys = append(xys, plotter.XY{X: float64(b.Start) / 1e3, Y: b.Rates[l] / per})
+		xys = append(xys, plotter.XY{X: a.at(b.Start), Y: b.Rates[l] / per})
 	}
 	last := s.Bins[len(s.Bins)-1]
-	return append(xys, plotter.XY{X: float64(last.Start+s.BinMicros) / 1e3,
+	return append(xys, plotter.XY{X: a.at(last.Start + s.BinMicros),
 		Y: last.Rates[l] / per})
 }

@@ -178,28 +178,42 @@ func (u unlabelled) Ticks(lo, hi float64) []plot.Tick {
 	return ts
 }
 
-// shareX gives the panels the x range [lo, hi] and keeps the x axis labels of the bottom
-// one only, labelled label.
-func shareX(panels []*plot.Plot, lo, hi float64, label string) {
+// shareX gives the panels the time axis a, from 0 to end µs, and keeps the x axis labels
+// of the bottom one only.
+func shareX(panels []*plot.Plot, a timeAxis, end int64) {
 	for i, p := range panels {
-		p.X.Min, p.X.Max = lo, hi
+		p.X.Min, p.X.Max = 0, a.at(end)
 		if i < len(panels)-1 {
 			p.X.Tick.Marker = unlabelled{p.X.Tick.Marker}
 		} else {
-			p.X.Label.Text = label
+			p.X.Label.Text = "time from sample start (" + a.unit + ")"
 		}
 	}
 }
 
-// timeLabel labels an axis of time from the start of a sample.
-const timeLabel = "time from sample start (ms)"
+// timeAxis is the unit of a time axis: ms, or s for samples longer than ten seconds.
+type timeAxis struct {
+	micros float64 // µs per unit
+	unit   string
+}
 
-// duration returns the time s covers from the start of a sample, in ms: its bins, or
+// axisFor returns the time axis for a sample that lasts end µs.
+func axisFor(end int64) timeAxis {
+	if end > 10_000_000 {
+		return timeAxis{1e6, "s"}
+	}
+	return timeAxis{1e3, "ms"}
+}
+
+// at returns t µs in the unit of a.
+func (a timeAxis) at(t int64) float64 { return float64(t) / a.micros }
+
+// duration returns the time s covers from the start of a sample, in µs: its bins, or
 // more if a raster spike comes later, and at least a step.
-func duration(s *profile.Summary) float64 {
+func duration(s *profile.Summary) int64 {
 	end := max(int64(len(s.Bins))*s.BinMicros, s.StepMicros)
 	for _, sp := range s.Raster.Spikes {
 		end = max(end, sp.Time+s.StepMicros)
 	}
-	return float64(end) / 1e3
+	return end
 }

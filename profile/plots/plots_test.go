@@ -294,3 +294,35 @@ func TestWriteCancelled(t *testing.T) {
 		t.Errorf("Write after cancel left %d files", len(entries))
 	}
 }
+
+// TestTimeUnit checks that the time axes of a sample longer than ten seconds count
+// seconds, and those of a short one milliseconds.
+func TestTimeUnit(t *testing.T) {
+	for _, c := range []struct {
+		last int64 // µs of the last spike
+		unit string
+		end  float64 // the axes' end, in unit
+	}{
+		{3 * step, "ms", 5},
+		// 20,001 steps, in bins widened to 2 ms to keep at most profile.MaxBins.
+		{20_000_000, "s", 20.002},
+	} {
+		s := record(t, []int{2, 1}, 0, []firing{{0, 0, []int32{0}}, {c.last, 1, []int32{0}}})
+		r, err := Raster(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := Activity(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range []*Figure{r, a} {
+			x := f.Panels[len(f.Panels)-1].X
+			if want := "time from sample start (" + c.unit + ")"; x.Label.Text != want ||
+				x.Max != c.end {
+				t.Errorf("%s: time axis %q up to %g, want %q up to %g", f.Title,
+					x.Label.Text, x.Max, want, c.end)
+			}
+		}
+	}
+}

@@ -12,8 +12,8 @@ import (
 )
 
 // Raster draws the spikes of the raster sample of s: a panel per layer, the output on
-// top and the input at the bottom, each with a dot per spike at its time (ms from the
-// start of the sample) and neuron. Every panel spans the same time: the sample's, or
+// top and the input at the bottom, each with a dot per spike at its time from the start
+// of the sample (ms, or s past ten seconds) and neuron. Every panel spans the same time: the sample's, or
 // when the raster was cut at profile.MaxRaster spikes, up to the cut. A layer without
 // spikes, or a summary without a raster, gives empty panels. The figure is
 // DefaultWidth wide, and 6 inches or 1.6 inches per layer tall, whichever is more.
@@ -24,6 +24,11 @@ func Raster(s *profile.Summary) (*Figure, error) {
 	if nl == 0 {
 		return nil, errors.New("plots: the summary has no layers")
 	}
+	end := duration(s)
+	if s.Raster.End > 0 {
+		end = s.Raster.End
+	}
+	axis := axisFor(end)
 	xys := make([]plotter.XYs, nl)
 	for _, sp := range s.Raster.Spikes {
 		if sp.Layer < 0 || sp.Layer >= nl || sp.Neuron < 0 ||
@@ -32,7 +37,7 @@ func Raster(s *profile.Summary) (*Figure, error) {
 				"lies outside the network's %d layers", sp.Time, sp.Neuron, sp.Layer, nl)
 		}
 		xys[sp.Layer] = append(xys[sp.Layer],
-			plotter.XY{X: float64(sp.Time) / 1e3, Y: float64(sp.Neuron)})
+			plotter.XY{X: axis.at(sp.Time), Y: float64(sp.Neuron)})
 	}
 
 	panels := make([]*plot.Plot, nl)
@@ -50,11 +55,7 @@ func Raster(s *profile.Summary) (*Figure, error) {
 		p.Y.Label.Text = ls.Name + " neuron"
 		panels[nl-1-l] = p
 	}
-	end := duration(s)
-	if s.Raster.End > 0 {
-		end = float64(s.Raster.End) / 1e3
-	}
-	shareX(panels, 0, end, timeLabel)
+	shareX(panels, axis, end)
 
 	title := fmt.Sprintf("Spikes of sample %d", s.Raster.Sample)
 	switch {
@@ -63,7 +64,7 @@ func Raster(s *profile.Summary) (*Figure, error) {
 	case len(s.Raster.Spikes) == 0:
 		title += ": none recorded"
 	case s.Raster.End > 0:
-		title += fmt.Sprintf(", its first %.4g ms", float64(s.Raster.End)/1e3)
+		title += fmt.Sprintf(", its first %.4g %s", axis.at(s.Raster.End), axis.unit)
 	}
 	return &Figure{Title: title, Panels: panels, Width: DefaultWidth,
 		Height: max(6*vg.Inch, vg.Length(nl)*1.6*vg.Inch)}, nil

@@ -35,8 +35,8 @@ func Rates(s *profile.Summary) (*Figure, error) {
 	for l, ls := range s.Layers {
 		p := newPanel()
 		p.Y.Tick.Marker = whole{p.Y.Tick.Marker}
-		p.Title.Text = fmt.Sprintf("%s: %d neurons, mean %.4g Hz, %d silent", ls.Name,
-			ls.Neurons, ls.RateHz, len(ls.Dead))
+		p.Title.Text = fmt.Sprintf("%s: %s, mean %.4g Hz, %d silent", ls.Name,
+			profile.Count(int64(ls.Neurons), "neuron", "neurons"), ls.RateHz, len(ls.Dead))
 		p.Title.TextStyle.Font.Size = 10
 		if h := histogram(ls.NeuronSpikes, s.Seconds); h != nil {
 			h.FillColor = layerColor(l)
