@@ -282,8 +282,11 @@ func runEvent(c *cli.Context, pf *profiling) error {
 	ec := engine.EngineConfig{Mode: engine.ModeEvent, StepMicros: o.step, DelayMicros: o.delay}
 	var prof *profile.Profile
 	var rec *profile.Recorder
-	var kept *stream // the input spikes, for --compare
+	var kept *stream // the input spikes as the engine takes them, for --compare
 	if pf != nil {
+		if err := pf.check(net, recordingConfig(ec)); err != nil {
+			return err
+		}
 		prof = engine.NewProfile(net, engine.TrainConfig{EngineConfig: ec}, pf.bin, 0)
 		rec = prof.Recorder()
 		count := sim.OnSpikes
@@ -339,8 +342,12 @@ func runEvent(c *cli.Context, pf *profiling) error {
 			}
 			sim.Input(t, n)
 			if kept != nil {
-				kept.spikes = append(kept.spikes, encoding.Spike{Time: max(t-first, 0),
-					Input: n})
+				// The engine takes a spike that comes after a later one at the later time.
+				at := max(t-first, 0)
+				if k := len(kept.spikes); k > 0 {
+					at = max(at, kept.spikes[k-1].Time)
+				}
+				kept.spikes = append(kept.spikes, encoding.Spike{Time: at, Input: n})
 			}
 		}
 	}
@@ -380,7 +387,8 @@ func runEvent(c *cli.Context, pf *profiling) error {
 			return err
 		}
 		if kept != nil {
-			kept.duration = last - first + 1
+			// As long as the profile above: until the last spike, not the last event.
+			kept.duration = prof.Steps * o.step
 		}
 		compare := func(ec engine.EngineConfig, p *profile.Profile) error {
 			return evaluateRecording(c.Context, net, kept, ec, p)
@@ -677,13 +685,6 @@ func judge(labels []aedat.Label, counts [][]int) ([]windowResult, *float64) {
 	return res, &acc
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
-
 func (s *eventSummary) print(w io.Writer) {
 	sensor := fmt.Sprintf("%d×%d", s.Width, s.Height)
 	if s.Chip != "" {
@@ -740,10 +741,10 @@ func (s *eventSummary) print(w io.Writer) {
 				win.Start, win.End, win.Class, got)
 		}
 		fmt.Fprintf(w, "accuracy         %.2f%%  (%s)\n", 100**s.Accuracy,
-			plural(len(s.Windows), "window", "windows"))
+			profile.Count(int64(len(s.Windows)), "window", "windows"))
 		if s.Missed > 0 {
 			fmt.Fprintf(w, "warning          %s outside the recording's time\n",
-				plural(s.Missed, "window lies", "windows lie"))
+				profile.Count(int64(s.Missed), "window lies", "windows lie"))
 		}
 	}
 	if s.Profile != nil {

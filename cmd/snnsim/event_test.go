@@ -355,9 +355,10 @@ func TestRunEventTimes(t *testing.T) {
 	}
 }
 
-// TestRunEventInterrupt sends SIGINT to an event run over a long recording, made of the
-// real one written 20 times over as AEDAT 3.1, and expects status 130 soon after.
-func TestRunEventInterrupt(t *testing.T) {
+// rewrite writes the polarity events of the real recording, as edit changes them, to a
+// new AEDAT 3.1 file called name, and returns its path.
+func rewrite(t *testing.T, name string, edit func([]aedat.Event) []aedat.Event) string {
+	t.Helper()
 	f, err := aedat.Open(davis346)
 	if err != nil {
 		t.Fatal(err)
@@ -368,28 +369,41 @@ func TestRunEventInterrupt(t *testing.T) {
 	}
 	info := f.Info()
 	f.Close()
-	path := filepath.Join(t.TempDir(), "long.aedat")
+	path := filepath.Join(t.TempDir(), name)
 	out, err := os.Create(path)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer out.Close()
 	w, err := aedat.NewWriter(out, info)
 	if err != nil {
 		t.Fatal(err)
 	}
-	span := evs[len(evs)-1].Time - evs[0].Time + 1
-	for k := range int64(20) {
-		for _, e := range evs {
-			e.Time += k * span
-			if err := w.Write(e); err != nil {
-				t.Fatal(err)
-			}
+	for _, e := range edit(evs) {
+		if err := w.Write(e); err != nil {
+			t.Fatal(err)
 		}
 	}
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
-	out.Close()
+	return path
+}
+
+// TestRunEventInterrupt sends SIGINT to an event run over a long recording, made of the
+// real one written 20 times over as AEDAT 3.1, and expects status 130 soon after.
+func TestRunEventInterrupt(t *testing.T) {
+	path := rewrite(t, "long.aedat", func(evs []aedat.Event) []aedat.Event {
+		var long []aedat.Event
+		span := evs[len(evs)-1].Time - evs[0].Time + 1
+		for k := range int64(20) {
+			for _, e := range evs {
+				e.Time += k * span
+				long = append(long, e)
+			}
+		}
+		return long
+	})
 
 	cmd := exec.Command(command, "run", "--mode", "event", "--input", path, "--quiet")
 	var stderr bytes.Buffer
@@ -401,7 +415,7 @@ func TestRunEventInterrupt(t *testing.T) {
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
-	err = cmd.Wait()
+	err := cmd.Wait()
 	ee, ok := err.(*exec.ExitError)
 	if !ok || ee.ExitCode() != exitInterrupted ||
 		!strings.Contains(stderr.String(), "interrupted after") {

@@ -186,6 +186,11 @@ func (pf *profiling) check(net *engine.Network, tc engine.TrainConfig) error {
 	if !pf.compare {
 		return nil
 	}
+	if d := tc.DelayMicros; d != 0 && d != tc.StepMicros {
+		return fmt.Errorf("--compare runs the clocked engine, whose spikes take one step "+
+			"Δ = %d µs to reach the next layer: --delay %d would make the two models "+
+			"differ", tc.StepMicros, d)
+	}
 	for _, mode := range []string{engine.ModeClocked, engine.ModeEvent} {
 		tc.Mode, tc.GridInput = mode, true
 		if err := tc.Fits(net); err != nil {
@@ -341,7 +346,7 @@ func (r *profileReport) print(w io.Writer) {
 	r.WriteText(w)
 	if cmp := r.Compare; cmp != nil {
 		fmt.Fprintf(w, "\nboth engines on the input put on the %d µs step grid (%s):\n",
-			cmp.Clocked.StepMicros, plural(int(cmp.Clocked.Samples), "sample", "samples"))
+			cmp.Clocked.StepMicros, profile.Count(cmp.Clocked.Samples, "sample", "samples"))
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 		fmt.Fprintln(tw, "layer\tspikes clocked\tspikes event\taccumulates clocked\t"+
 			"accumulates event\tupdates clocked\tupdates event\t")
@@ -356,8 +361,8 @@ func (r *profileReport) print(w io.Writer) {
 		if !cmp.Same {
 			same = "no"
 		}
-		fmt.Fprintf(w, "same spikes: %s; event queue: %d events\n", same,
-			cmp.Event.Work.Queued)
+		fmt.Fprintf(w, "same spikes: %s; event queue: %s\n", same,
+			profile.Count(cmp.Event.Work.Queued, "event", "events"))
 		fmt.Fprintf(w, "work, event over clocked: synaptic operations %s, membrane "+
 			"updates %s, energy estimate %s\n", cmp.SynapticRatio, cmp.UpdateRatio,
 			cmp.EnergyRatio)
@@ -383,12 +388,18 @@ func (r *stream) Sample(_ int, dst []encoding.Spike) ([]encoding.Spike, int64, e
 	return append(dst, r.spikes...), r.duration, nil
 }
 
+// recordingConfig is the configuration that runs a recording, one sample, in the engine
+// ec names.
+func recordingConfig(ec engine.EngineConfig) engine.TrainConfig {
+	tc := engine.DefaultTrainConfig
+	tc.Steps, tc.Window, tc.EngineConfig = 1<<16, 1, ec
+	return tc
+}
+
 // evaluateRecording runs rec through net in the engine ec names, into p.
 func evaluateRecording(ctx context.Context, net *engine.Network, rec *stream,
 	ec engine.EngineConfig, p *profile.Profile) error {
-	tc := engine.DefaultTrainConfig
-	tc.Steps, tc.Window, tc.EngineConfig = 1<<16, 1, ec
-	_, err := engine.EvaluateEventsProfile(ctx, net, tc, rec, p)
+	_, err := engine.EvaluateEventsProfile(ctx, net, recordingConfig(ec), rec, p)
 	if errors.Is(err, context.Canceled) {
 		return interruption(err, "while comparing the engines")
 	}
