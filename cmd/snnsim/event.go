@@ -704,6 +704,9 @@ func (s *eventSummary) print(w io.Writer) {
 	if s.Outside > 0 {
 		fmt.Fprintf(w, ", %d outside the region", s.Outside)
 	}
+	if s.Fault != "" {
+		fmt.Fprint(w, ", up to a fault in the file; every figure here covers only them")
+	}
 	fmt.Fprintln(w)
 	if len(s.Skipped) > 0 {
 		fmt.Fprintf(w, "skipped          %s\n", skipped(s.Skipped, s.Version))

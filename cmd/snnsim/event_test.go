@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"image"
 	"math"
 	"os"
@@ -169,6 +170,12 @@ func TestRunEventTruncated(t *testing.T) {
 	if s.Events == 0 || s.Events >= 117667 || s.InputSpikes != s.Events || s.Spikes[0] == 0 {
 		t.Errorf("%d events, %d input spikes, spikes %v; want those before the fault",
 			s.Events, s.InputSpikes, s.Spikes)
+	}
+	out, _, status = snnsim(t, "run", "--mode", "event", "--input", cut, "--quiet")
+	if want := fmt.Sprintf("events read      %d polarity events, up to a fault in the "+
+		"file; every figure here covers only them\n", s.Events); status != 1 ||
+		!strings.Contains(out, want) {
+		t.Errorf("status %d, text %q; want 1 and %q", status, out, want)
 	}
 }
 
