@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -295,8 +296,14 @@ func (pf *profiling) write(ctx context.Context, rep *profileReport) error {
 	if pf.out == "" {
 		return nil
 	}
-	_, err := os.Stat(pf.out)
-	made := err != nil // whether --out is made here, and so to be removed on failure
+	// made is the outermost folder made here, if any, to be removed on failure.
+	made := ""
+	for dir := pf.out; ; dir = filepath.Dir(dir) {
+		if _, err := os.Stat(dir); err == nil || filepath.Dir(dir) == dir {
+			break
+		}
+		made = dir
+	}
 	if err := os.MkdirAll(pf.out, 0o777); err != nil {
 		return fmt.Errorf("--out: %w", err)
 	}
@@ -306,8 +313,8 @@ func (pf *profiling) write(ctx context.Context, rep *profileReport) error {
 	}
 	defer os.RemoveAll(tmp)
 	if err := writeFiles(ctx, rep.Summary, tmp); err != nil {
-		if made {
-			os.RemoveAll(pf.out)
+		if made != "" {
+			os.RemoveAll(made)
 		}
 		return interruption(fmt.Errorf("--out %s: %w", pf.out, err),
 			"while writing --out %s; it is as it was", pf.out)
@@ -322,8 +329,18 @@ func (pf *profiling) write(ctx context.Context, rep *profileReport) error {
 	return nil
 }
 
-// writeFiles writes the files of s, outFiles, into dir.
+// writeFiles writes the files of s, outFiles, into dir. An error names the file by its
+// name alone, dir being temporary.
 func writeFiles(ctx context.Context, s *profile.Summary, dir string) error {
+	err := writeFilesIn(ctx, s, dir)
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %w", filepath.Base(pe.Path), pe.Err)
+	}
+	return err
+}
+
+func writeFilesIn(ctx context.Context, s *profile.Summary, dir string) error {
 	for _, f := range []struct {
 		name  string
 		write func(io.Writer) error
@@ -333,7 +350,7 @@ func writeFiles(ctx context.Context, s *profile.Summary, dir string) error {
 			return err
 		}
 		if err := os.WriteFile(filepath.Join(dir, f.name), b.Bytes(), 0o666); err != nil {
-			return unwrapPath(err)
+			return err
 		}
 	}
 	_, err := plots.Write(ctx, s, dir, "profile")

@@ -619,11 +619,19 @@ func TestWriteInterrupted(t *testing.T) {
 	}
 
 	gone := filepath.Join(t.TempDir(), "new")
-	if err := (&profiling{out: gone}).write(ctx, rep); !errors.Is(err, errInterrupted) {
-		t.Errorf("write into a new folder after Ctrl-C: %v", err)
+	err = (&profiling{out: filepath.Join(gone, "a", "b")}).write(ctx, rep)
+	if !errors.Is(err, errInterrupted) {
+		t.Errorf("write into new folders after Ctrl-C: %v", err)
 	}
 	if _, err := os.Stat(gone); err == nil {
 		t.Errorf("an interrupted write left the new folder %s", gone)
+	}
+
+	// An error names the file, not the temporary folder it was written in.
+	err = writeFiles(context.Background(), s, filepath.Join(dir, "missing"))
+	if err == nil || !strings.HasPrefix(err.Error(), "profile-layers.csv: ") ||
+		strings.Contains(err.Error(), dir) {
+		t.Errorf("writing into a missing folder: %v; want the file named alone", err)
 	}
 }
 

@@ -1,8 +1,10 @@
 package plots
 
 import (
+	"errors"
 	"fmt"
 	"image/color"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -81,7 +83,8 @@ func (f *Figure) Draw(c draw.Canvas) {
 }
 
 // Save draws the figure into the file at path, in the format its extension names:
-// .png (at DPI), .svg, .pdf, .eps, .jpg, .tif or .tex.
+// .png (at DPI), .svg, .pdf, .eps, .jpg, .tif or .tex. An error in creating or writing
+// the file is an *fs.PathError with path.
 func (f *Figure) Save(path string) error {
 	w, h := f.size()
 	format := strings.ToLower(strings.TrimPrefix(filepath.Ext(path), "."))
@@ -97,15 +100,18 @@ func (f *Figure) Save(path string) error {
 	f.Draw(draw.New(vc))
 
 	file, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("plots: write %s: %w", path, err)
+	if err == nil {
+		_, err = vc.WriteTo(file)
+		if cerr := file.Close(); err == nil {
+			err = cerr
+		}
 	}
-	_, err = vc.WriteTo(file)
-	if cerr := file.Close(); err == nil {
-		err = cerr
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
 	}
 	if err != nil {
-		return fmt.Errorf("plots: write %s: %w", path, err)
+		return &fs.PathError{Op: "write", Path: path, Err: err}
 	}
 	return nil
 }

@@ -235,8 +235,10 @@ func TestUnwritable(t *testing.T) {
 			t.Fatalf("Write into %s succeeded", dir)
 		}
 		want := filepath.Join(dir, "run-raster.png")
-		if !strings.HasPrefix(err.Error(), "plots: write "+want+": ") {
-			t.Errorf("error %q does not name %s", err, want)
+		var pe *fs.PathError
+		if !errors.As(err, &pe) || pe.Path != want ||
+			!strings.HasPrefix(err.Error(), "write "+want+": ") {
+			t.Errorf("error %q does not name %s once", err, want)
 		}
 		if !errors.Is(err, fs.ErrNotExist) && !strings.Contains(err.Error(), "not a directory") {
 			t.Errorf("error %q is neither a missing file nor a file as directory", err)
