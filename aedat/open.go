@@ -77,6 +77,14 @@ func NewReader(r io.Reader, name string) (Reader, error) {
 			}
 			return newV4Reader(br, name, int64(len(first)))
 		default:
+			if len(first) == len(p) && err == io.EOF {
+				for _, known := range []string{"2.0", "3.1", "4.0"} {
+					if strings.HasPrefix(magic+known, line) {
+						return nil, formatErr(name, int64(len(p)), "truncated: the file "+
+							"ends within its version line %q", line)
+					}
+				}
+			}
 			return nil, &UnsupportedError{File: name, Offset: 0,
 				Msg: fmt.Sprintf("unknown version line %q", clip(line, 40))}
 		}

@@ -32,6 +32,8 @@ func TestNewReaderVersions(t *testing.T) {
 		{"binary", "\x00\x01\x02", "format", "", "not an AEDAT file"},
 		{"empty first line", "\n#!AER-DAT2.0\n", "format", "", "not an AEDAT file"},
 		{"4.0 corrupt IOHeader", "#!AER-DAT4.0\r\n\x01", "format", "", ""},
+		{"4.0 cut short", "#!AER-DAT4", "format", "",
+			`truncated: the file ends within its version line "#!AER-DAT4"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
