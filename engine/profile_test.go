@@ -56,9 +56,13 @@ func TestProfileExact(t *testing.T) {
 	want := &profile.Profile{StepMicros: step, BinMicros: step, Sizes: []int{2, 2, 1},
 		FanIn: []int{2, 2}, Samples: 2, Steps: 16, RasterSample: 0,
 		Layers: []profile.Layer{
-			{Spikes: 6, Neuron: []int64{4, 2}, Busy: []int64{4, 2}, Active: 4},
-			{Spikes: 2, Neuron: []int64{2, 0}, Busy: []int64{2, 0}, Active: 1},
-			{Spikes: 2, Neuron: []int64{2}, Busy: []int64{2}, Active: 1},
+			// Open: the steps from the layer's first spike to the end of each sample,
+			// or the whole sample when the layer stays silent in it.
+			{Spikes: 6, Neuron: []int64{4, 2}, Busy: []int64{4, 2}, Active: 4,
+				Open: 10 + 6},
+			{Spikes: 2, Neuron: []int64{2, 0}, Busy: []int64{2, 0}, Active: 1,
+				Open: (10 - 2) + 6},
+			{Spikes: 2, Neuron: []int64{2}, Busy: []int64{2}, Active: 1, Open: (10 - 4) + 6},
 		},
 		Raster: []profile.Spike{
 			{Time: 0, Layer: 0, Neuron: 0}, {Time: 1000, Layer: 0, Neuron: 1},
