@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/snnsim/snnsim/profile"
@@ -160,16 +161,33 @@ func (tr trimmed) Ticks(lo, hi float64) []plot.Tick {
 // neurons.
 type whole struct{ plot.Ticker }
 
-// Ticks returns the ticks of w.Ticker, those off whole numbers unlabelled.
+// Ticks returns the ticks of w.Ticker, those off whole numbers unlabelled and those on
+// them labelled as integers. When that leaves no label, as on the axis of a layer of two
+// neurons, it labels every whole number in [lo, hi] instead.
 func (w whole) Ticks(lo, hi float64) []plot.Tick {
 	ts := w.Ticker.Ticks(lo, hi)
+	labelled := false
 	for i, t := range ts {
-		if t.Value != math.Trunc(t.Value) {
+		switch {
+		case t.Value != math.Trunc(t.Value):
 			ts[i].Label = ""
+		case t.Label != "":
+			ts[i].Label = integer(t.Value)
+			labelled = true
 		}
+	}
+	if labelled || math.Floor(hi)-math.Ceil(lo) > 10 {
+		return ts
+	}
+	ts = ts[:0]
+	for v := math.Ceil(lo); v <= hi; v++ {
+		ts = append(ts, plot.Tick{Value: v, Label: integer(v)})
 	}
 	return ts
 }
+
+// integer formats a whole number v, without a sign for −0.
+func integer(v float64) string { return strconv.FormatInt(int64(v), 10) }
 
 // unlabelled marks the ticks of another Ticker without labels, for the x axes of the
 // panels above the bottom one.

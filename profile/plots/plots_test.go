@@ -8,10 +8,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/snnsim/snnsim/profile"
+	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 )
 
@@ -325,6 +327,29 @@ func TestTimeUnit(t *testing.T) {
 				t.Errorf("%s: time axis %q up to %g, want %q up to %g", f.Title,
 					x.Label.Text, x.Max, want, c.end)
 			}
+		}
+	}
+}
+
+// TestWholeTicks checks that a neuron axis labels whole numbers only, and some even when
+// it spans only two neurons.
+func TestWholeTicks(t *testing.T) {
+	for _, c := range []struct {
+		lo, hi float64
+		want   []string // the labels, in order
+	}{
+		{-0.5, 1.5, []string{"0", "1"}},
+		{-0.5, 0.5, []string{"0"}},
+		{-0.5, 499.5, []string{"0", "200", "400"}},
+	} {
+		var got []string
+		for _, tk := range (whole{plot.DefaultTicks{}}).Ticks(c.lo, c.hi) {
+			if tk.Label != "" {
+				got = append(got, tk.Label)
+			}
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("ticks over [%g, %g] labelled %q, want %q", c.lo, c.hi, got, c.want)
 		}
 	}
 }
