@@ -332,7 +332,9 @@ func runEvent(c *cli.Context, pf *profiling) error {
 			}
 			t := e.Time
 			if o.bin > 0 {
-				b := max(t-first, 0) / o.bin
+				// An event earlier than one before it goes into the latest bin, where
+				// the engine would take it anyway.
+				b := max(last-first, 0) / o.bin
 				if lastBin[n] == b+1 {
 					sum.Merged++
 					continue

@@ -356,6 +356,8 @@ func TestProfileCompare(t *testing.T) {
 			davis346, "--bin", "1000", "--compare"}, davis},
 		{"recording out of order", []string{"profile", "--mode", "event", "--input",
 			early, "--compare"}, davis},
+		{"recording out of order on the grid", []string{"profile", "--mode", "event",
+			"--input", early, "--bin", "1000", "--compare"}, davis},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			p := decodeRun[profiled](t, c.args...).Profile
@@ -411,7 +413,7 @@ func TestProfileCompare(t *testing.T) {
 			switch c.name {
 			case "mnist clocked":
 				again = ck
-			case "recording on the grid":
+			case "recording on the grid", "recording out of order on the grid":
 				again = ev
 			}
 			for l, ls := range p.Layers {
