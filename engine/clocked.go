@@ -57,7 +57,14 @@ type Clocked struct {
 	// OnInput, when set, is called at every step t with the inputs active at t, in the
 	// order the Input gives them. The slice belongs to the Input.
 	OnInput func(t int64, inputs []int32)
+
+	// Done, when set, is looked at every stopEvery steps: once it is closed, Run stops,
+	// leaving its result partial, so that a sample of many steps can be interrupted.
+	Done <-chan struct{}
 }
+
+// stopEvery is how many steps Run takes between looks at Done.
+const stopEvery = 1 << 12
 
 // Result is what one sample did.
 type Result struct {
@@ -170,6 +177,13 @@ func (c *Clocked) Run(in Input, label int, res *Result) {
 
 	t0 := 0 // the scaled membranes' reference step
 	for t := range c.steps {
+		if t%stopEvery == stopEvery-1 && c.Done != nil {
+			select {
+			case <-c.Done:
+				return
+			default:
+			}
+		}
 		idx, x := in.Step()
 		res.Spikes[0] += len(idx)
 		if c.OnInput != nil && len(idx) > 0 {

@@ -84,3 +84,34 @@ func TestClockedWindow(t *testing.T) {
 		}
 	}
 }
+
+// counter is an Input that spikes input 0 at every step, and counts the steps.
+type counter int
+
+func (c *counter) Step() ([]int32, []float32) {
+	*c++
+	return []int32{0}, nil
+}
+
+// TestClockedDone checks that a run of many steps stops soon after Done is closed, and
+// runs to the end while it is open.
+func TestClockedDone(t *testing.T) {
+	const steps = 10 * stopEvery
+	c := NewClocked(chain(t, 1.5), steps, 1, false)
+	var res Result
+	open := make(chan struct{})
+	c.Done = open
+	var n counter
+	c.Run(&n, 0, &res)
+	if n != steps {
+		t.Errorf("with Done open, the run took %d steps of %d", n, steps)
+	}
+	closed := make(chan struct{})
+	close(closed)
+	c.Done = closed
+	n = 0
+	c.Run(&n, 0, &res)
+	if n != stopEvery-1 {
+		t.Errorf("with Done closed, the run took %d steps; want %d", n, stopEvery-1)
+	}
+}

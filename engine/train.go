@@ -506,6 +506,9 @@ func evaluateAll(ctx context.Context, net *Network, tc TrainConfig, n int, label
 	errs := make([]error, len(workers))
 	for g := range workers {
 		workers[g] = newWorker(net, &tc, false)
+		if w := workers[g]; w.sim != nil {
+			w.sim.Done = ctx.Done()
+		}
 		if prof != nil {
 			workers[g].record(prof.Recorder())
 		}
