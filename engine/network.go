@@ -133,16 +133,20 @@ func (cfg *Config) validate() error {
 	if !finitePositive(float64(cfg.Beta)) {
 		return fmt.Errorf("engine: surrogate steepness beta %v must be a positive number", cfg.Beta)
 	}
-	if !finitePositive(cfg.InitGain) {
-		return fmt.Errorf("engine: initial weight gain %v must be a positive number", cfg.InitGain)
+	// Weights are 32-bit: far below their limit, a layer's summed input stays finite.
+	const maxInit = 1e6
+	if !finitePositive(cfg.InitGain) || cfg.InitGain > maxInit {
+		return fmt.Errorf("engine: initial weight gain %v must be a positive number up to %g",
+			cfg.InitGain, maxInit)
 	}
 	if cfg.InitSigma != nil && len(cfg.InitSigma) != len(sizes)-1 {
 		return fmt.Errorf("engine: %d initial weight deviations for %d layers",
 			len(cfg.InitSigma), len(sizes)-1)
 	}
 	for _, s := range cfg.InitSigma {
-		if !finitePositive(s) {
-			return fmt.Errorf("engine: initial weight deviation %v must be a positive number", s)
+		if !finitePositive(s) || s > maxInit {
+			return fmt.Errorf("engine: initial weight deviation %v must be a positive number "+
+				"up to %g", s, maxInit)
 		}
 	}
 	return nil

@@ -241,6 +241,9 @@ func TestRunEventBadInput(t *testing.T) {
 		{append(ev, "--labels", empty), "empty.csv has no labelled windows"},
 		{append(ev, "--labels", dir), "is a folder"},
 		{append(ev, "--init-gain", "1", "--init-sigma", "0.1,0.1"), "not both"},
+		{append(ev, "--init-gain", "1e200"), "initial weight gain 1e+200 must be a " +
+			"positive number up to 1e+06"},
+		{append(ev, "--init-sigma", "0.1,1e40"), "initial weight deviation 1e+40"},
 		{append(ev, "--delay", "9223372036854775807"), "--delay 9223372036854775807 must be"},
 		{append(ev, "--tau", "0.001"), "--tau 0.001 ms give α = exp(−Δ/τ) = 0"},
 		{append(ev, "--sensor", "100x100"), "gives its sensor as 346×260"},
