@@ -702,7 +702,8 @@ func (s *eventSummary) print(w io.Writer) {
 		"%d,%d %d×%d · %s\n", time.Duration(s.StepMicros)*time.Microsecond, s.TauMillis,
 		s.Alpha, time.Duration(s.DelayMicros)*time.Microsecond, s.Grid, s.ROI[0], s.ROI[1],
 		s.ROI[2], s.ROI[3], from)
-	fmt.Fprintf(w, "events read      %d polarity events", s.Events)
+	fmt.Fprintf(w, "events read      %s", profile.Count(s.Events, "polarity event",
+		"polarity events"))
 	if s.Outside > 0 {
 		fmt.Fprintf(w, ", %d outside the region", s.Outside)
 	}

@@ -66,7 +66,8 @@ func profileCommand() *cli.Command {
 			"  per layer: spikes per neuron per sample, firing rate, activation sparsity\n" +
 			"  (the fraction of neurons × steps without a spike), the fraction of neurons\n" +
 			"  active in a sample, and the dead (never firing) and saturated (firing at\n" +
-			"  every step) neurons;\n" +
+			"  every step from their layer's first spike to the end of every sample)\n" +
+			"  neurons;\n" +
 			"  work: the synaptic accumulations and multiply-accumulates performed, the\n" +
 			"  multiply-accumulates of a dense clocked engine on the same steps, the\n" +
 			"  membrane updates against a clocked engine's, and an energy estimate;\n" +

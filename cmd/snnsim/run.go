@@ -222,8 +222,8 @@ func run(c *cli.Context) error {
 			return err
 		}
 		if pf.raster >= data.testLen() {
-			return fmt.Errorf("--raster %d: the test set has %d samples, from 0",
-				pf.raster, data.testLen())
+			return fmt.Errorf("--raster %d: the test set has %s, from 0", pf.raster,
+				profile.Count(int64(data.testLen()), "sample", "samples"))
 		}
 		prof = engine.NewProfile(tr.Net, tr.Config, pf.bin, pf.raster)
 	}
@@ -601,10 +601,12 @@ func (s *summary) print(w io.Writer) {
 	fmt.Fprintf(w, "snnsim %s · %s · %s · %s · seed %d\n",
 		s.Mode, s.Dataset, joinSizes(s.Layers, "-"), input, s.Seed)
 	if t := s.Train; t != nil {
-		fmt.Fprintf(w, "train accuracy   %.2f%%  (epoch %d, %d samples, loss %.4f)\n",
-			100*t.Accuracy, s.EpochsTotal, t.Samples, t.Loss)
+		fmt.Fprintf(w, "train accuracy   %.2f%%  (epoch %d, %s, loss %.4f)\n",
+			100*t.Accuracy, s.EpochsTotal, profile.Count(int64(t.Samples), "sample", "samples"),
+			t.Loss)
 	}
-	fmt.Fprintf(w, "test accuracy    %.2f%%  (%d samples)\n", 100*s.TestAccuracy, s.TestSamples)
+	fmt.Fprintf(w, "test accuracy    %.2f%%  (%s)\n", 100*s.TestAccuracy,
+		profile.Count(int64(s.TestSamples), "sample", "samples"))
 	wall := time.Duration(s.WallSeconds * float64(time.Second)).Round(100 * time.Millisecond)
 	fmt.Fprintf(w, "wall time        %s\n", wall)
 	if t := s.Train; t != nil {

@@ -3,6 +3,7 @@ package plots
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/snnsim/snnsim/profile"
 	"gonum.org/v1/plot"
@@ -40,6 +41,7 @@ func Activity(s *profile.Summary) (*Figure, error) {
 	lif.Y.Label.Text = "rate per neuron (Hz)"
 	lif.Legend.Top = true
 	lif.Legend.TextStyle.Font.Size = 10
+	var lines []*plotter.Line // of the LIF layers
 	for l, ls := range s.Layers {
 		per := 1.0
 		if l > 0 {
@@ -56,8 +58,13 @@ func Activity(s *profile.Summary) (*Figure, error) {
 			in.Add(line)
 			continue
 		}
-		lif.Add(line)
+		lines = append(lines, line)
 		lif.Legend.Add(ls.Name, line)
+	}
+	// Drawn from the output down: the output's rate, over few neurons, jumps from bin
+	// to bin and would hide the hidden layers' lines, which are usually smoother.
+	for _, line := range slices.Backward(lines) {
+		lif.Add(line)
 	}
 	lif.Y.Max *= 1 + legendRoom*float64(nl-1) // above the lines, room for the legend
 	for _, p := range []*plot.Plot{in, lif} {
