@@ -11,6 +11,10 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 )
 
+// BUG(snnsim): the SVG of a raster holds one shape per spike, so that of a dense sample
+// is large: 14 MB for the 147,250 spikes of the DAVIS346 recording in W-DVS. Spikes that
+// fall on the same pixel could be drawn once.
+
 // Raster draws the spikes of the raster sample of s: a panel per layer, the output on
 // top and the input at the bottom, each with a dot per spike at its time from the start
 // of the sample (ms, or s past ten seconds) and neuron. Every panel spans the same time: the sample's, or
