@@ -156,19 +156,24 @@ func checkOut(out string) error {
 			}
 		}
 	}
-	dir := out
-	for {
-		if _, err := os.Stat(dir); err == nil || filepath.Dir(dir) == dir {
-			break
-		}
-		dir = filepath.Dir(dir)
-	}
+	dir, _ := firstMissing(out)
 	f, err := os.CreateTemp(dir, ".snnsim-check*")
 	if err != nil {
 		return fmt.Errorf("--out %s: cannot write in %s: %w", out, dir, unwrapPath(err))
 	}
 	f.Close()
 	return os.Remove(f.Name())
+}
+
+// firstMissing returns the innermost folder of path, or path itself, that exists, and
+// the outermost that does not: "" when path exists.
+func firstMissing(path string) (exists, missing string) {
+	for exists = path; ; exists = filepath.Dir(exists) {
+		if _, err := os.Stat(exists); err == nil || filepath.Dir(exists) == exists {
+			return exists, missing
+		}
+		missing = exists
+	}
 }
 
 // outFiles names the files a profile writes to --out.
@@ -297,14 +302,7 @@ func (pf *profiling) write(ctx context.Context, rep *profileReport) error {
 	if pf.out == "" {
 		return nil
 	}
-	// made is the outermost folder made here, if any, to be removed on failure.
-	made := ""
-	for dir := pf.out; ; dir = filepath.Dir(dir) {
-		if _, err := os.Stat(dir); err == nil || filepath.Dir(dir) == dir {
-			break
-		}
-		made = dir
-	}
+	_, made := firstMissing(pf.out) // the outermost folder made here, if any
 	if err := os.MkdirAll(pf.out, 0o777); err != nil {
 		return fmt.Errorf("--out: %w", err)
 	}
