@@ -17,10 +17,11 @@ import (
 
 // Raster draws the spikes of the raster sample of s: a panel per layer, the output on
 // top and the input at the bottom, each with a dot per spike at its time from the start
-// of the sample (ms, or s past ten seconds) and neuron. Every panel spans the same time: the sample's, or
-// when the raster was cut at profile.MaxRaster spikes, up to the cut. A layer without
-// spikes, or a summary without a raster, gives empty panels. The figure is
-// DefaultWidth wide, and 6 inches or 1.6 inches per layer tall, whichever is more.
+// of the sample (ms, or s past ten seconds) and neuron. Every panel spans the same
+// time: the sample's, or when the raster was cut at profile.MaxRaster spikes, up to the
+// cut. A layer without spikes, or a summary without a raster, gives empty panels. The
+// figure is DefaultWidth wide, and 6 inches or 1.6 inches per layer tall, whichever is
+// more.
 //
 // Raster returns an error if s has no layers or a spike lies outside them.
 func Raster(s *profile.Summary) (*Figure, error) {
