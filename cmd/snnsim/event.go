@@ -280,6 +280,7 @@ func runEvent(c *cli.Context, pf *profiling) error {
 	}
 	counts := windowCounts(sim, labels, net.Config.Outputs, len(net.Layers))
 	ec := engine.EngineConfig{Mode: engine.ModeEvent, StepMicros: o.step, DelayMicros: o.delay}
+	var first, last int64 // the times of the first event and the latest
 	var prof *profile.Profile
 	var rec *profile.Recorder
 	var kept *stream // the input spikes as the engine takes them, for --compare
@@ -296,9 +297,19 @@ func runEvent(c *cli.Context, pf *profiling) error {
 			}
 			rec.Spikes(t, layer, ns)
 		}
-		sim.OnInput = func(t int64, ns []int32) { rec.Spikes(t, 0, ns) }
 		if pf.compare {
 			kept = &stream{}
+		}
+		// The engine reports each input spike at the time it takes it: a spike that
+		// comes after a later one, at the later time.
+		sim.OnInput = func(t int64, ns []int32) {
+			rec.Spikes(t, 0, ns)
+			if kept != nil {
+				for _, n := range ns {
+					kept.spikes = append(kept.spikes, encoding.Spike{Time: max(t-first, 0),
+						Input: n})
+				}
+			}
 		}
 	}
 	// lastBin holds, per input, 1 + the last bin it spiked in.
@@ -308,7 +319,6 @@ func runEvent(c *cli.Context, pf *profiling) error {
 	}
 
 	start := time.Now()
-	var first, last int64
 	buf := make([]aedat.Event, readBatch)
 	for k := r.Read(buf); k > 0; k = r.Read(buf) {
 		if sum.Events == 0 {
@@ -343,14 +353,6 @@ func runEvent(c *cli.Context, pf *profiling) error {
 				t = first + b*o.bin
 			}
 			sim.Input(t, n)
-			if kept != nil {
-				// The engine takes a spike that comes after a later one at the later time.
-				at := max(t-first, 0)
-				if k := len(kept.spikes); k > 0 {
-					at = max(at, kept.spikes[k-1].Time)
-				}
-				kept.spikes = append(kept.spikes, encoding.Spike{Time: at, Input: n})
-			}
 		}
 	}
 	fault := r.Err()
